@@ -1,0 +1,1 @@
+"""Activities: the workflow's side effects, grouped by the client they need."""

@@ -1,0 +1,51 @@
+"""The `send_message` activity (task queue `messaging`): the right e-mail, exactly once per key."""
+
+from functools import partial
+
+from sendgrid.helpers.mail import From
+from sqlalchemy import Engine
+from temporalio import activity
+
+from activities.messaging import ledger
+from activities.messaging.compose import Composer
+from activities.messaging.mail import Delivery
+from activities.messaging.outbox_delivery import OutboxDelivery
+from activities.messaging.sendgrid_delivery import SendGridDelivery, sendgrid_client
+from orderflow.crypto import load_key
+from orderflow.delivery_codes import live_code
+from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
+from orderflow.settings import Settings
+from orderflow.store.outbox import RECLAIMABLE
+
+
+class MessagingActivities:
+    def __init__(self, engine: Engine, composer: Composer, delivery: Delivery) -> None:
+        self._engine = engine
+        self._composer = composer
+        self._delivery = delivery
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine: Engine) -> "MessagingActivities":
+        """SendGrid when `SENDGRID_API_KEY` is set, else the local outbox."""
+        composer = Composer(settings, partial(live_code, engine, load_key(settings.data_key)))
+        delivery: Delivery
+        if settings.sendgrid_api_key:
+            sender = From(settings.mail_from, settings.mail_from_name)
+            delivery = SendGridDelivery(engine, sendgrid_client(settings), sender)
+        else:
+            delivery = OutboxDelivery(engine)
+        return cls(engine, composer, delivery)
+
+    @activity.defn(name=SEND_MESSAGE_ACTIVITY)
+    def send_message(self, request: MessageRequest) -> MessageReceipt:
+        # Answer a key someone already holds before composing: a code mail retried after its
+        # code expired must report the first send, not fail for want of the code.
+        held_by = ledger.find(self._engine, request.key)
+        if held_by is not None and held_by.status not in RECLAIMABLE:
+            receipt = ledger.receipt_for(held_by)
+        else:
+            receipt = self._delivery.deliver(self._composer.compose(request))
+        # The receipt and this line are all that history and logs learn: never a body or code.
+        log = activity.logger.warning if receipt.status == "unconfirmed" else activity.logger.info
+        log("message %s (%s): %s", request.key, request.event.value, receipt.status)
+        return receipt

@@ -1,0 +1,16 @@
+"""Reads the settings that steer a new order, so they are recorded in its history."""
+
+from temporalio import activity
+
+from orderflow.policy import OrderPolicy
+from orderflow.records import LOAD_ORDER_POLICY
+from orderflow.settings import Settings
+
+
+class PolicyActivities:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @activity.defn(name=LOAD_ORDER_POLICY)
+    def load_order_policy(self) -> OrderPolicy:
+        return self._settings.order_policy()

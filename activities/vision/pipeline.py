@@ -1,0 +1,116 @@
+"""Photo-ident from three stored images to a verdict: analyse each image, sort, check, decide.
+
+Every stage reports progress through `heartbeat`, so a worker that dies mid-way is noticed quickly.
+Nothing here logs names, MRZ text or pixels: only references, reason codes and timings.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from activities.vision import document_checks, face_match, slots
+from activities.vision.analysis import ImageAnalysis, analyze
+from activities.vision.decoding import ImageLimits
+from activities.vision.models import VisionModels
+from activities.vision.reasons import FINAL, REVIEW, ImageProblem, Reason, image_code
+from orderflow.photo_ident import ImageFinding, ImageKind, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
+
+log = logging.getLogger(__name__)
+
+SIDES = {ImageKind.ID_FRONT: "FRONT", ImageKind.ID_BACK: "BACK", ImageKind.PORTRAIT: "PORTRAIT"}
+Loader = Callable[[str], bytes | None]
+
+
+def identify(
+    request: PhotoIdentInput,
+    load: Loader,
+    models: VisionModels,
+    limits: ImageLimits,
+    heartbeat: Callable[[str], None] = lambda stage: None,
+) -> PhotoIdentResult:
+    started = time.perf_counter()
+    if len(request.image_refs) != 3:
+        return _result([Reason.WRONG_IMAGE_COUNT], [], None, None)
+    analyses = _analyze_all(request.image_refs, load, models, limits, heartbeat)
+    found = slots.assign(analyses)
+    reasons = _slot_reasons(found, analyses)
+
+    layout = None
+    source = found.mrz_source
+    if source is not None and source.usable:
+        checked = document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
+        if checked is None or not checked.readable:
+            problem = image_code(SIDES.get(source.kind), ImageProblem.MRZ_UNREADABLE)
+            source.problems.append(ImageProblem.MRZ_UNREADABLE)
+            reasons.append(problem)
+        else:
+            layout = checked.layout
+            reasons += checked.reasons
+
+    match = None
+    front, portrait = found.front, found.portrait
+    if front and portrait and front.embedding is not None and portrait.embedding is not None:
+        match = face_match.compare(front.embedding, portrait.embedding, models)
+        if match.reason is not None:
+            reasons.append(match.reason)
+
+    result = _result(reasons, analyses, layout, match)
+    log.info(
+        "photo-ident %s: %s %s in %.2f s", request.order_id, result.verdict.value, result.reasons, time.perf_counter() - started
+    )
+    return result
+
+
+def _analyze_all(
+    refs: list[str], load: Loader, models: VisionModels, limits: ImageLimits, heartbeat: Callable[[str], None]
+) -> list[ImageAnalysis]:
+    """The three images side by side: while dlib works on one (it holds the GIL), OpenCV and
+    ONNX Runtime work on the others (they release it). Heartbeats come from the calling thread,
+    the one that carries the activity context."""
+    with ThreadPoolExecutor(max_workers=len(refs), thread_name_prefix="photo-ident") as pool:
+        futures = [pool.submit(analyze, ref, load(ref), models, limits) for ref in refs]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            heartbeat(f"analysed {done} of {len(refs)} images")
+        return [future.result() for future in futures]
+
+
+def _slot_reasons(found: slots.Slots, analyses: list[ImageAnalysis]) -> list[str]:
+    reasons = [image_code(SIDES.get(item.kind), problem) for item in analyses for problem in item.problems]
+    used = {id(item) for item in (found.front, found.back, found.portrait) if item is not None}
+    if any(id(item) not in used and item.kind is not ImageKind.UNUSABLE for item in analyses):
+        reasons.append(Reason.DUPLICATE_IMAGE)
+    if found.front is None:
+        reasons.append(Reason.MISSING_ID_FRONT)
+    if found.back is None and found.back_needed:
+        reasons.append(Reason.MISSING_ID_BACK)
+    if found.portrait is None:
+        reasons.append(Reason.MISSING_PORTRAIT)
+    return reasons
+
+
+def _result(
+    reasons: list[str], analyses: list[ImageAnalysis], layout: str | None, match: face_match.FaceMatch | None
+) -> PhotoIdentResult:
+    codes = list(dict.fromkeys(str(r) for r in reasons))  # in order, once each
+    failing = [code for code in codes if code not in REVIEW]
+    if failing:
+        verdict = PhotoVerdict.FAILED
+    else:
+        verdict = PhotoVerdict.NEEDS_REVIEW if codes else PhotoVerdict.PASSED
+    return PhotoIdentResult(
+        verdict=verdict,
+        reasons=codes,
+        retry_possible=verdict is PhotoVerdict.FAILED and not any(code in FINAL for code in codes),
+        images=[
+            ImageFinding(
+                ref=item.ref,
+                kind=item.kind,
+                reasons=[image_code(SIDES.get(item.kind), problem) for problem in item.problems],
+            )
+            for item in analyses
+        ],
+        document_type=layout,
+        face_distance=match.distance if match else None,
+        face_threshold=match.threshold if match else None,
+    )

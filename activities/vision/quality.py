@@ -1,0 +1,57 @@
+"""Is a photo good enough to read? Blur, glare and darkness, each measured on a fixed working size.
+
+Measures depend on scale, so they are taken on the flattened document (a fixed size) or on the
+portrait at its working size; the thresholds were set on the synthetic fixtures (tests/vision)
+and the real face photos, with a wide gap between good and degraded images.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from activities.vision.reasons import ImageProblem
+
+# Variance of the Laplacian: sharp print has strong second derivatives, blur flattens them.
+BLUR_DOCUMENT = 120.0
+BLUR_PORTRAIT = 25.0
+# Glare: share of the area burnt out to (almost) pure white in one connected patch.
+GLARE_LEVEL = 250
+GLARE_SHARE = 0.02
+# Darkness: median brightness of what matters, the document or the face.
+DARK_LEVEL = 60
+
+
+@dataclass(frozen=True)
+class Quality:
+    sharpness: float
+    glare_share: float
+    brightness: float
+
+    def problems(self, *, blur_threshold: float) -> list[ImageProblem]:
+        found = []
+        if self.brightness < DARK_LEVEL:
+            found.append(ImageProblem.DARK)
+        if self.sharpness < blur_threshold:
+            found.append(ImageProblem.BLUR)
+        if self.glare_share > GLARE_SHARE:
+            found.append(ImageProblem.GLARE)
+        return found
+
+
+def sharpness(gray: np.ndarray) -> float:
+    return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def glare_share(gray: np.ndarray) -> float:
+    burnt = (gray >= GLARE_LEVEL).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(burnt, connectivity=8)
+    if count <= 1:
+        return 0.0
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max())
+    return largest / gray.size
+
+
+def measure(gray: np.ndarray) -> Quality:
+    """`gray`: the flattened document or the face, at a fixed size."""
+    return Quality(sharpness=sharpness(gray), glare_share=glare_share(gray), brightness=float(np.median(gray)))

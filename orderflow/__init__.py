@@ -1,0 +1,1 @@
+"""Shared pieces of orderflow: settings, the Temporal contract's types, the store."""

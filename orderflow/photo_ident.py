@@ -1,0 +1,59 @@
+"""Input and output of the photo-ident activity (task queue `vision`).
+
+Workflows carry references to stored images only, never image bytes.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+PHOTO_IDENT_ACTIVITY = "photo_ident"
+
+
+class PhotoVerdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NEEDS_REVIEW = "needs_review"  # a human looks at it (video ident queue)
+
+
+class ImageKind(StrEnum):
+    ID_FRONT = "id_front"
+    ID_BACK = "id_back"
+    PORTRAIT = "portrait"
+    UNUSABLE = "unusable"
+
+
+class ExpectedIdentity(BaseModel):
+    """What the order says about the recipient; the document must match it."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+
+
+class PhotoIdentInput(BaseModel):
+    order_id: str
+    # Blob references in the order the customer uploaded them; the activity sorts them itself.
+    image_refs: list[str]
+    expected: ExpectedIdentity
+    # The document must still be valid on the first delivery day.
+    valid_on: date
+
+
+class ImageFinding(BaseModel):
+    ref: str
+    kind: ImageKind
+    reasons: list[str] = []
+
+
+class PhotoIdentResult(BaseModel):
+    verdict: PhotoVerdict
+    # Machine-readable reason codes the customer can act on, e.g. "BACK_GLARE", "FACE_MISMATCH".
+    reasons: list[str] = []
+    # False when taking the photos again cannot help (e.g. an expired document).
+    retry_possible: bool = True
+    images: list[ImageFinding] = []
+    document_type: str | None = None  # "TD1" (ID card) or "TD3" (passport)
+    face_distance: float | None = None
+    face_threshold: float | None = None

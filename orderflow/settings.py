@@ -1,0 +1,125 @@
+"""One settings object for every process, read from `ORDERFLOW_*` environment variables."""
+
+from datetime import time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from orderflow.policy import OrderPolicy
+
+# Development defaults; production refuses to start with any of them (see `refuse_dev_secrets`).
+DEV_SECRET = "dev-only-change-me"
+DEV_DATA_KEY = "ZGV2LW9ubHktZGF0YS1rZXktY2hhbmdlLW1lLTMyYnk="  # base64 of 32 bytes
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", extra="ignore")
+
+    env: Literal["dev", "test", "production"] = "dev"
+
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_url: str = "http://localhost:8233"
+
+    data_dir: Path = Path(".orderflow")
+    database_url: str = ""  # default: SQLite file in data_dir
+    blob_dir: Path | None = None  # default: data_dir / "blobs"
+    public_base_url: str = "http://localhost:8000"
+
+    storefront_token: str = DEV_SECRET
+    agent_tokens: str = "agent-1:" + DEV_SECRET  # "id:token,id:token"
+    courier_tokens: str = "courier-1:" + DEV_SECRET
+    operator_tokens: str = "operator-1:" + DEV_SECRET
+    link_secret: str = DEV_SECRET
+    # AES-256 key (base64) for delivery codes at rest and PII in Temporal payloads.
+    data_key: str = DEV_DATA_KEY
+
+    ident_deadline: timedelta = timedelta(minutes=60)
+    ident_reminder_before: timedelta = timedelta(minutes=15)
+    video_session_max: timedelta = timedelta(minutes=20)
+    photo_tries: int = Field(default=3, ge=1, le=10)
+    code_tries: int = Field(default=5, ge=1, le=20)
+    delivery_attempts: int = Field(default=3, ge=1, le=10)
+    high_value_threshold: Decimal = Decimal("500.00")
+    timezone: str = "Europe/Berlin"
+    delivery_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(default=[1, 2, 3, 4, 5, 6], min_length=1)
+    delivery_day_start: time = time(8, 0)
+    compressed_day: timedelta | None = None
+
+    sendgrid_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("SENDGRID_API_KEY", "ORDERFLOW_SENDGRID_API_KEY")
+    )
+    sendgrid_host: str = "https://api.sendgrid.com"
+    mail_from: str = "service@orderflow.example"
+    mail_from_name: str = "orderflow Kundenservice"
+
+    # --- Messaging (issue 4) ---
+    # One SendGrid call may take this long; keep it well under the messaging activity's
+    # start-to-close timeout, so a slow call ends before Temporal starts another attempt.
+    sendgrid_timeout: timedelta = timedelta(seconds=10)
+
+    # Vision (photo-ident). Uploads past these limits are refused with a reason, before any decoding.
+    vision_max_image_bytes: int = Field(default=15_000_000, ge=1)
+    vision_max_image_pixels: int = Field(default=40_000_000, ge=1)
+    vision_min_image_side: int = Field(default=480, ge=1)  # the shorter side, in pixels
+    # Where the face model weights are copied at worker start (deepface reads $DEEPFACE_HOME/.deepface/weights).
+    vision_deepface_home: Path | None = None  # default: data_dir / "deepface"
+    vision_concurrency: int = Field(default=2, ge=1, le=16)  # photo-idents at once per vision worker
+
+    @field_validator("compressed_day", mode="before")
+    @classmethod
+    def empty_means_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def refuse_dev_secrets(self) -> "Settings":
+        if self.env == "production":
+            secrets = [self.storefront_token, self.link_secret, self.agent_tokens, self.courier_tokens]
+            secrets += [self.operator_tokens, self.data_key]
+            if any(DEV_SECRET in s for s in secrets) or self.data_key == DEV_DATA_KEY:
+                raise ValueError(
+                    "production refuses the development default secrets: set every ORDERFLOW_*_TOKEN(S), ORDERFLOW_LINK_SECRET and ORDERFLOW_DATA_KEY"
+                )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'orderflow.db'}"
+
+    @property
+    def blob_path(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
+
+    def order_policy(self) -> OrderPolicy:
+        return OrderPolicy(
+            ident_deadline=self.ident_deadline,
+            ident_reminder_before=self.ident_reminder_before,
+            video_session_max=self.video_session_max,
+            photo_tries=self.photo_tries,
+            code_tries=self.code_tries,
+            delivery_attempts=self.delivery_attempts,
+            high_value_threshold=self.high_value_threshold,
+            timezone=self.timezone,
+            delivery_weekdays=self.delivery_weekdays,
+            delivery_day_start=self.delivery_day_start,
+            compressed_day=self.compressed_day,
+        )
+
+
+def parse_token_pairs(pairs: str) -> dict[str, str]:
+    """`"id:token,id:token"` → {token: id}."""
+    result: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in pairs.split(","))):
+        identity, _, token = pair.partition(":")
+        if identity and token:
+            result[token] = identity
+    return result
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

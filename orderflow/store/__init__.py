@@ -1,0 +1,1 @@
+"""Relational store (SQLModel): SQLite by default, PostgreSQL through ORDERFLOW_DATABASE_URL."""

@@ -1,0 +1,17 @@
+"""Delivery codes: one per attempt, sealed with the data key, never stored in plaintext."""
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+class DeliveryCode(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("order_id", "attempt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(index=True, max_length=64)
+    attempt: int
+    sealed_code: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    valid_until: datetime
+    created_at: datetime

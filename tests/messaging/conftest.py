@@ -1,0 +1,151 @@
+"""Fixtures for the messaging tests: a fake SendGrid server, both real databases, a customer."""
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
+from temporalio.testing import WorkflowEnvironment
+
+from orderflow.crypto import load_key
+from orderflow.delivery_codes import seal_code
+from orderflow.messages import Event, MessageRequest
+from orderflow.order import Customer
+from orderflow.settings import Settings
+from orderflow.store.codes import DeliveryCode
+from orderflow.store.engine import create_schema, make_engine
+from orderflow.temporal import data_converter
+from tests.messaging.fake_sendgrid import API_KEY, FakeSendGrid
+
+POSTGRES_URL = os.environ.get("ORDERFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def fake_sendgrid() -> Iterator[FakeSendGrid]:
+    fake = FakeSendGrid()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def messaging_settings(tmp_path: Path, sendgrid_host: str | None) -> Settings:
+    return Settings(
+        env="test",
+        data_dir=tmp_path,
+        public_base_url="https://shop.example",
+        sendgrid_api_key=API_KEY if sendgrid_host else None,
+        sendgrid_host=sendgrid_host or "http://127.0.0.1:9",
+        mail_from="service@orderflow.example",
+        mail_from_name="orderflow Kundenservice",
+        timezone="Europe/Berlin",
+    )
+
+
+@pytest.fixture
+def sendgrid_settings(tmp_path: Path, fake_sendgrid: FakeSendGrid) -> Settings:
+    return messaging_settings(tmp_path, fake_sendgrid.url)
+
+
+@pytest.fixture
+def outbox_settings(tmp_path: Path) -> Settings:
+    return messaging_settings(tmp_path, None)
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('messaging') / 'orderflow.db'}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    # A schema of our own: other test sessions share the database and may drop their tables.
+    schema = f"messaging_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as err:
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} not reachable: {err}")
+    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """Both real databases the store runs on (overrides the suite's SQLite-only `engine`)."""
+    return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture(scope="module")
+async def messaging_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
+        data_converter=data_converter(),
+    )
+    yield env
+    await env.shutdown()
+
+
+def customer(locale: str = "de", **changes: object) -> Customer:
+    values: dict[str, object] = {
+        "customer_no": "K-555001",
+        "first_name": "Jürgen",
+        "last_name": "Müller-Lüdenscheidt",
+        "date_of_birth": date(1964, 8, 12),
+        "email": "juergen.mueller@example.org",
+        "locale": locale,
+    }
+    return Customer.model_validate(values | changes)
+
+
+def new_order_id() -> str:
+    return f"A-{uuid.uuid4().hex[:10]}"
+
+
+def request(
+    event: Event,
+    order_id: str | None = None,
+    context: dict | None = None,
+    who: Customer | None = None,
+    n: int = 0,
+    occurred_at: datetime | None = None,
+) -> MessageRequest:
+    order_id = order_id or new_order_id()
+    return MessageRequest(
+        order_id=order_id,
+        event=event,
+        key=f"{order_id}:{event.value}:{n}",
+        customer=who or customer(),
+        context=context or {},
+        occurred_at=occurred_at or datetime.now(UTC),
+    )
+
+
+def seal_delivery_code(engine: Engine, settings: Settings, order_id: str, attempt: int, code: str) -> datetime:
+    """Stores a code the way the delivery-code activity does; returns its `valid_until`."""
+    valid_until = datetime.now(UTC) + timedelta(hours=6)
+    with Session(engine) as session:
+        session.add(
+            DeliveryCode(
+                order_id=order_id,
+                attempt=attempt,
+                sealed_code=seal_code(load_key(settings.data_key), order_id, attempt, code),
+                valid_until=valid_until,
+                created_at=datetime.now(UTC),
+            )
+        )
+        session.commit()
+    return valid_until

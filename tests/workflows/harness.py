@@ -1,0 +1,129 @@
+"""Runs OrderWorkflow on a worker of its own: real store activities, scripted photo-ident,
+and a message recorder registered under the real activity names."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from orderflow import task_queues
+from orderflow.commands import OrderStatus
+from orderflow.crypto import load_key
+from orderflow.delivery_codes import find_code, open_code
+from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
+from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput, workflow_id_for
+from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
+from orderflow.settings import Settings
+from orderflow.stages import Stage
+from workers.orders import build_orders_worker
+from workflows.order import OrderWorkflow
+
+
+def make_order(
+    ident_method: IdentMethod = IdentMethod.ONLINE, unit_price: str = "899.00", order_id: str | None = None
+) -> OrderInput:
+    return OrderInput(
+        order_id=order_id or f"T-{uuid.uuid4().hex[:10]}",
+        customer=Customer(
+            customer_no="K-555001",
+            first_name="Erika",
+            last_name="Mustermann",
+            date_of_birth="1964-08-12",
+            email="erika@example.org",
+        ),
+        shipping_address=Address(street="Heidestr. 17", postal_code="51147", city="Köln", country="DE"),
+        items=[Item(sku="PHONE-X", name="Smartphone X", quantity=1, unit_price=Decimal(unit_price))],
+        ident_method=ident_method,
+    )
+
+
+@dataclass
+class Fakes:
+    """Photo verdicts to hand out, in order, and every message the workflow asked for."""
+
+    verdicts: list[PhotoVerdict] = field(default_factory=list)
+    photo_requests: list[PhotoIdentInput] = field(default_factory=list)
+    messages: list[MessageRequest] = field(default_factory=list)
+
+    def events(self) -> list[str]:
+        return [m.event.value for m in self.messages]
+
+    async def sent(self, event: str, count: int = 1) -> list[MessageRequest]:
+        """The messages of `event`, once `count` arrived (they are sent in the background)."""
+        for _ in range(200):
+            matching = [m for m in self.messages if m.event == event]
+            if len(matching) >= count:
+                return matching
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{count} x {event} expected, got events {self.events()}")
+
+    @activity.defn(name=PHOTO_IDENT_ACTIVITY)
+    async def photo_ident(self, request: PhotoIdentInput) -> PhotoIdentResult:
+        self.photo_requests.append(request)
+        verdict = self.verdicts.pop(0)
+        reasons = [] if verdict == PhotoVerdict.PASSED else ["BACK_GLARE"]
+        return PhotoIdentResult(verdict=verdict, reasons=reasons)
+
+    @activity.defn(name=SEND_MESSAGE_ACTIVITY)
+    async def send_message(self, request: MessageRequest) -> MessageReceipt:
+        self.messages.append(request)
+        return MessageReceipt(key=request.key, status="captured")
+
+
+@dataclass
+class Harness:
+    client: Client
+    engine: Engine
+    settings: Settings
+    task_queue: str
+    fakes: Fakes
+
+    async def start(self, order: OrderInput) -> WorkflowHandle[OrderWorkflow, OrderStatus]:
+        return await self.client.start_workflow(
+            OrderWorkflow.run, order, id=workflow_id_for(order.order_id), task_queue=self.task_queue
+        )
+
+    async def start_at_stage(self, order: OrderInput, stage: Stage) -> WorkflowHandle[OrderWorkflow, OrderStatus]:
+        handle = await self.start(order)
+        await wait_for_stage(handle, stage)
+        return handle
+
+    def code(self, order_id: str, attempt: int) -> str:
+        row = find_code(self.engine, order_id, attempt)
+        assert row is not None, f"no code issued for attempt {attempt}"
+        return open_code(load_key(self.settings.data_key), row)
+
+
+@asynccontextmanager
+async def running_order_worker(client: Client, engine: Engine, settings: Settings) -> AsyncIterator[Harness]:
+    suffix = uuid.uuid4().hex
+    fakes = Fakes()
+    queue = f"{task_queues.ORDERS}-{suffix}"
+    side_workers = [
+        Worker(client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident]),
+        Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message]),
+    ]
+    orders_worker = build_orders_worker(client, settings, task_queue=queue)
+    async with orders_worker, side_workers[0], side_workers[1]:
+        yield Harness(client=client, engine=engine, settings=settings, task_queue=queue, fakes=fakes)
+
+
+MINUTE = timedelta(minutes=1)
+
+
+async def wait_for_stage(handle: WorkflowHandle[OrderWorkflow, OrderStatus], stage: Stage) -> OrderStatus:
+    """Polls the status query; the workflow reaches a stage after its first activities ran."""
+    for _ in range(200):
+        status = await handle.query(OrderWorkflow.status)
+        if status.stage == stage:
+            return status
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"order stayed in {status.stage}, never reached {stage}")

@@ -1,0 +1,1 @@
+"""Worker entry points, one per task queue (`python -m workers.<queue>`), `python -m workers` for all."""

@@ -1,0 +1,37 @@
+"""What every worker process does: connect, build its worker(s), run until SIGINT/SIGTERM."""
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from orderflow.settings import Settings, get_settings
+from orderflow.temporal import connect
+
+WorkerFactory = Callable[[Client, Settings], Worker]
+
+
+async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    client = await connect(settings)
+    workers = [factory(client, settings) for factory in factories]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    running = [asyncio.create_task(worker.run()) for worker in workers]
+    logging.getLogger("orderflow.workers").info(
+        "workers running on %s: %s", settings.temporal_address, ", ".join(w.task_queue for w in workers)
+    )
+    await stop.wait()
+    # Graceful: finish running activity attempts (up to the worker's shutdown timeout) before exiting.
+    await asyncio.gather(*(worker.shutdown() for worker in workers))
+    await asyncio.gather(*running, return_exceptions=True)
+
+
+def main(factories: Sequence[WorkerFactory]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run_workers(factories))

@@ -1,0 +1,42 @@
+"""Worker for the `orders` task queue: the order workflow and its store activities."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.delivery_codes import DeliveryCodeActivities
+from activities.policy import PolicyActivities
+from activities.store import StoreActivities
+from orderflow import task_queues
+from orderflow.crypto import load_key
+from orderflow.settings import Settings
+from orderflow.store.engine import create_schema, make_engine
+from workers.common import main
+from workflows.order import OrderWorkflow
+
+
+def build_orders_worker(client: Client, settings: Settings, task_queue: str = task_queues.ORDERS) -> Worker:
+    engine = make_engine(settings.sqlalchemy_url)
+    create_schema(engine)
+    store = StoreActivities(engine)
+    codes = DeliveryCodeActivities(engine, load_key(settings.data_key))
+    policy = PolicyActivities(settings)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[OrderWorkflow],
+        activities=[
+            policy.load_order_policy,
+            store.record_order,
+            store.record_stage_change,
+            codes.issue_delivery_code,
+            codes.check_delivery_code,
+        ],
+        # SQLModel sessions block: they run on threads, never on the event loop.
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+    )
+
+
+if __name__ == "__main__":
+    main([build_orders_worker])

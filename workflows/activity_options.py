@@ -1,0 +1,36 @@
+"""Timeouts and retry policies per kind of activity: retries belong to Temporal, not to clients."""
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio.common import RetryPolicy
+
+# Store writes: quick, and they must land eventually; a database outage only delays them.
+STORE: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
+}
+
+# The photo check should answer in seconds; a customer waits for it on the ident page.
+PHOTO_IDENT: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=60),
+    "schedule_to_close_timeout": timedelta(minutes=3),
+    "heartbeat_timeout": timedelta(seconds=20),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        maximum_attempts=3,
+        non_retryable_error_types=["InvalidPhotoIdentRequest"],
+    ),
+}
+
+# E-mail: 429/5xx retried with backoff for up to a day; a rejected message (4xx) is final.
+MESSAGING: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "schedule_to_close_timeout": timedelta(days=1),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+        non_retryable_error_types=["MessageRejected"],
+    ),
+}

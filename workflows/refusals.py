@@ -1,0 +1,10 @@
+"""Refusing an update from its validator: nothing lands in history, the caller gets the reason."""
+
+from typing import NoReturn
+
+from temporalio.exceptions import ApplicationError
+
+
+def refuse(code: str, message: str) -> NoReturn:
+    # `type` carries the machine-readable code; the API turns it into a 409 with the message.
+    raise ApplicationError(message, type=code, non_retryable=True)
