@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
     temporal_ui_url: str = "http://localhost:8233"
+    # The orders queue; `vision` and `messaging` carry over its suffix (see task_queues.sibling).
+    task_queue: str = "orders"
 
     data_dir: Path = Path(".orderflow")
     database_url: str = ""  # default: SQLite file in data_dir

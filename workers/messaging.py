@@ -8,7 +8,7 @@ from temporalio.worker import Worker
 from activities.messaging import MessagingActivities
 from orderflow import task_queues
 from orderflow.settings import Settings
-from orderflow.store.engine import make_engine
+from orderflow.store.engine import create_schema, make_engine
 from workers.common import main
 
 # send_message is a plain def on this pool: each slot is one SendGrid call or outbox write.
@@ -16,11 +16,14 @@ THREADS = 8
 
 
 def build_messaging_worker(client: Client, settings: Settings) -> Worker:
-    activities = MessagingActivities.from_settings(settings, make_engine(settings.sqlalchemy_url))
+    engine = make_engine(settings.sqlalchemy_url)
+    # This worker may start before the orders worker: the outbox table must exist either way.
+    create_schema(engine)
     return Worker(
         client,
-        task_queue=task_queues.MESSAGING,
-        activities=[activities.send_message],
+        # `messaging`, or `messaging-<suffix>` beside an `orders-<suffix>` deployment.
+        task_queue=task_queues.sibling(settings.task_queue, task_queues.MESSAGING),
+        activities=[MessagingActivities.from_settings(settings, engine).send_message],
         activity_executor=ThreadPoolExecutor(max_workers=THREADS),
         # No more attempts in flight than threads, so none waits for a thread past its timeout.
         max_concurrent_activities=THREADS,

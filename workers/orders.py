@@ -8,7 +8,6 @@ from temporalio.worker import Worker
 from activities.delivery_codes import DeliveryCodeActivities
 from activities.policy import PolicyActivities
 from activities.store import StoreActivities
-from orderflow import task_queues
 from orderflow.crypto import load_key
 from orderflow.settings import Settings
 from orderflow.store.engine import create_schema, make_engine
@@ -16,7 +15,7 @@ from workers.common import main
 from workflows.order import OrderWorkflow
 
 
-def build_orders_worker(client: Client, settings: Settings, task_queue: str = task_queues.ORDERS) -> Worker:
+def build_orders_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
     create_schema(engine)
     store = StoreActivities(engine)
@@ -24,7 +23,7 @@ def build_orders_worker(client: Client, settings: Settings, task_queue: str = ta
     policy = PolicyActivities(settings)
     return Worker(
         client,
-        task_queue=task_queue,
+        task_queue=settings.task_queue,
         workflows=[OrderWorkflow],
         activities=[
             policy.load_order_policy,

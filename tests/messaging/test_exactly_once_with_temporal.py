@@ -78,7 +78,9 @@ async def test_a_lost_answer_after_the_send_is_retried_without_a_second_mail(
     messaging_env: WorkflowEnvironment, engine: Engine, sendgrid_settings: Settings, fake_sendgrid: FakeSendGrid
 ) -> None:
     # A client without the project's codec: what history holds is readable, so a code would show.
-    plain = Client(**{**messaging_env.client.config(), "data_converter": pydantic_data_converter})
+    config = messaging_env.client.config()
+    config["data_converter"] = pydantic_data_converter
+    plain = Client(**config)
     client_under_test = LosesTheAnswerOnFirstAttempt(api_key=sendgrid_settings.sendgrid_api_key, host=fake_sendgrid.url)
     activities = activities_with(sendgrid_settings, engine, client_under_test)
     order_id = new_order_id()

@@ -6,12 +6,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from orderflow import task_queues
@@ -111,12 +112,10 @@ async def running_order_worker(client: Client, engine: Engine, settings: Setting
         Worker(client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident]),
         Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message]),
     ]
-    orders_worker = build_orders_worker(client, settings, task_queue=queue)
+    orders_worker = build_orders_worker(client, settings.model_copy(update={"task_queue": queue}))
     async with orders_worker, side_workers[0], side_workers[1]:
         yield Harness(client=client, engine=engine, settings=settings, task_queue=queue, fakes=fakes)
 
-
-MINUTE = timedelta(minutes=1)
 
 
 async def wait_for_stage(handle: WorkflowHandle[OrderWorkflow, OrderStatus], stage: Stage) -> OrderStatus:
@@ -127,3 +126,16 @@ async def wait_for_stage(handle: WorkflowHandle[OrderWorkflow, OrderStatus], sta
             return status
         await asyncio.sleep(0.02)
     raise AssertionError(f"order stayed in {status.stage}, never reached {stage}")
+
+
+async def sleep_until(env: WorkflowEnvironment, moment: datetime) -> None:
+    """Skips the test server's clock to just after `moment`."""
+    await env.sleep(max(timedelta(0), moment - await env.get_current_time()) + timedelta(seconds=1))
+
+
+async def out_for_delivery(env: WorkflowEnvironment, handle: WorkflowHandle) -> OrderStatus:
+    """Skips to the next delivery day and waits until the courier is on the way."""
+    status = await wait_for_stage(handle, Stage.DISPATCHED)
+    assert status.next_delivery_day is not None
+    await sleep_until(env, status.next_delivery_day)
+    return await wait_for_stage(handle, Stage.OUT_FOR_DELIVERY)

@@ -1,0 +1,27 @@
+"""Replays committed histories of finished orders: a workflow change that would break orders
+already running fails here. (Re-record with `python -m tests.workflows.record_histories`.)"""
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from orderflow.temporal import data_converter
+from workflows.order import OrderWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_there_are_histories_to_replay():
+    assert len(HISTORIES) >= 4
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+async def test_replay(path: Path, settings):
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    replayer = Replayer(workflows=[OrderWorkflow], data_converter=data_converter(settings))
+
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+
+    assert result.replay_failure is None

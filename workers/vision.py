@@ -1,0 +1,41 @@
+"""Worker for the `vision` task queue: photo-ident with OpenCV, OCR and deepface.
+
+The models load once, before the worker polls, and stay warm for every activity that follows.
+This worker registers no workflows and imports nothing from `workflows/`, so cv2 and friends never
+meet the workflow sandbox.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.vision.activity import VisionActivities
+from activities.vision.decoding import ImageLimits
+from activities.vision.models import load_models
+from orderflow import task_queues
+from orderflow.blobs import BlobStore
+from orderflow.settings import Settings
+from workers.common import main
+
+
+def build_vision_worker(client: Client, settings: Settings) -> Worker:
+    models = load_models(settings.vision_deepface_home or settings.data_dir / "deepface")
+    limits = ImageLimits(
+        max_bytes=settings.vision_max_image_bytes,
+        max_pixels=settings.vision_max_image_pixels,
+        min_side=settings.vision_min_image_side,
+    )
+    activities = VisionActivities(models, BlobStore(settings.blob_path), limits)
+    return Worker(
+        client,
+        task_queue=task_queues.VISION,
+        activities=[activities.photo_ident],
+        # CPU-bound: more photo-idents at once than cores only makes each one slower.
+        activity_executor=ThreadPoolExecutor(max_workers=settings.vision_concurrency),
+        max_concurrent_activities=settings.vision_concurrency,
+    )
+
+
+if __name__ == "__main__":
+    main([build_vision_worker])
