@@ -57,7 +57,9 @@ def analyze(ref: str, data: bytes | None, models: VisionModels, limits: ImageLim
     return _analyze_photo(ref, image, models)
 
 
-def _analyze_document(ref: str, image: np.ndarray, outline: document.DocumentOutline, models: VisionModels) -> ImageAnalysis:
+def _analyze_document(
+    ref: str, image: np.ndarray, outline: document.DocumentOutline, models: VisionModels
+) -> ImageAnalysis:
     result = ImageAnalysis(ref, is_document=True)
     flat = document.flatten(image, outline)
     flat_gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)

@@ -68,14 +68,21 @@ def _skew_degrees(corners: np.ndarray) -> float:
 
 def _side_ratio(corners: np.ndarray) -> float:
     sides = [np.linalg.norm(corners[(i + 1) % 4] - corners[i]) for i in range(4)]
-    return float(min(min(sides[0], sides[2]) / max(sides[0], sides[2]), min(sides[1], sides[3]) / max(sides[1], sides[3])))
+    return float(
+        min(min(sides[0], sides[2]) / max(sides[0], sides[2]), min(sides[1], sides[3]) / max(sides[1], sides[3]))
+    )
 
 
 def _touches_border(points: np.ndarray, shape: tuple[int, ...]) -> bool:
     height, width = shape[:2]
     margin = _BORDER_MARGIN * max(height, width)
     xs, ys = points[:, 0], points[:, 1]
-    return bool((xs <= margin).any() or (ys <= margin).any() or (xs >= width - 1 - margin).any() or (ys >= height - 1 - margin).any())
+    return bool(
+        (xs <= margin).any()
+        or (ys <= margin).any()
+        or (xs >= width - 1 - margin).any()
+        or (ys >= height - 1 - margin).any()
+    )
 
 
 def find_document(gray: np.ndarray) -> DocumentOutline | None:
@@ -113,7 +120,7 @@ def flatten(image: np.ndarray, outline: DocumentOutline) -> np.ndarray:
     corners = outline.corners
     width = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
     height = (np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])) / 2
-    size = CARD_SIZE if width / max(height, 1) >= _CARD_VS_PAGE_RATIO else PASSPORT_PAGE_SIZE
-    target = np.float32([[0, 0], [size[0] - 1, 0], [size[0] - 1, size[1] - 1], [0, size[1] - 1]])
+    size = CARD_SIZE if float(width) / max(float(height), 1.0) >= _CARD_VS_PAGE_RATIO else PASSPORT_PAGE_SIZE
+    target = np.array([[0, 0], [size[0] - 1, 0], [size[0] - 1, size[1] - 1], [0, size[1] - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_AREA)

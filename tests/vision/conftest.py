@@ -79,7 +79,9 @@ Submit = Callable[..., PhotoIdentResult]
 def submit(vision_activities: VisionActivities, blobs: BlobStore) -> Submit:
     """Stores the images as the API would and runs the real activity on them."""
 
-    def run(images: list[bytes], expected: ExpectedIdentity = ERIKA_ORDER, valid_on: date = DELIVERY_DAY) -> PhotoIdentResult:
+    def run(
+        images: list[bytes], expected: ExpectedIdentity = ERIKA_ORDER, valid_on: date = DELIVERY_DAY
+    ) -> PhotoIdentResult:
         refs = []
         for data in images:
             ref = blobs.new_ref("T-1", "jpg")  # named .jpg whatever the bytes are, as a customer's upload may be

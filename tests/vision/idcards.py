@@ -124,8 +124,8 @@ def _background(size: tuple[int, int], tint: tuple[int, int, int], seed: int) ->
         base = rng.uniform(0, height)
         xs = np.arange(width)
         ys = (base + 40 * np.sin(xs * freq + phase)).astype(np.int32)
-        pts = np.stack([xs, ys], axis=1)[None]
-        cv2.polylines(card, pts, False, tuple(float(c) - 30 for c in tint), 1, cv2.LINE_AA)
+        curve = np.stack([xs, ys], axis=1)
+        cv2.polylines(card, [curve], False, (tint[0] - 30.0, tint[1] - 30.0, tint[2] - 30.0), 1, cv2.LINE_AA)
     return np.clip(card, 0, 255).astype(np.uint8)
 
 

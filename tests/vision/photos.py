@@ -54,13 +54,15 @@ def photograph(
     doc_h, doc_w = document.shape[:2]
     card_w = width_share * width
     card_h = card_w * doc_h / doc_w
-    corners = np.float32([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * np.float32([card_w / 2, card_h / 2])
+    corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=np.float32) * np.array(
+        [card_w / 2, card_h / 2], dtype=np.float32
+    )
     angle = np.radians(tilt)
-    rotation = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], dtype=np.float32)
     corners = corners @ rotation.T
     corners += rng.uniform(-perspective, perspective, corners.shape).astype(np.float32) * card_w
-    corners += np.float32([width / 2 + shift[0] * width, height / 2 + shift[1] * height])
-    source = np.float32([[0, 0], [doc_w, 0], [doc_w, doc_h], [0, doc_h]])
+    corners += np.array([width / 2 + shift[0] * width, height / 2 + shift[1] * height], dtype=np.float32)
+    source = np.array([[0, 0], [doc_w, 0], [doc_w, doc_h], [0, doc_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
     warped = cv2.warpPerspective(document, matrix, PHOTO_SIZE, flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(_card_mask((doc_w, doc_h), doc_w // 28), matrix, PHOTO_SIZE)

@@ -66,6 +66,11 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def test_decompression_bomb_is_refused_without_decoding() -> None:
     # A well-formed PNG of a few hundred bytes that claims 30000 x 30000 pixels.
     header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
-    bomb = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + _chunk(b"IEND", b"")
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + _chunk(b"IEND", b"")
+    )
     assert len(bomb) < 1000
     assert rejected(bomb, ImageLimits()) is ImageProblem.TOO_LARGE

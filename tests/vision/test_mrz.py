@@ -13,7 +13,9 @@ TD1_SPECIMEN = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<
 GERMAN_ID = ["IDD<<T220001293<<<<<<<<<<<<<<<", "6408125<2010315D<<<<<<<<<<<<<4", "MUSTERMANN<<ERIKA<<<<<<<<<<<<<"]
 
 
-@pytest.mark.parametrize(("field", "digit"), [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1")])
+@pytest.mark.parametrize(
+    ("field", "digit"), [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1")]
+)
 def test_check_digit_weights_7_3_1(field: str, digit: str) -> None:
     assert check_digit(field) == digit
 

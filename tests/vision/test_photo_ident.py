@@ -24,7 +24,8 @@ def test_same_person_passes(submit: Submit, uploads: Uploads) -> None:
     assert kinds(result) == [FRONT, BACK, PORTRAIT]
     assert result.document_type == "TD1"
     assert result.face_threshold == pytest.approx(0.07)  # deepface's threshold for Dlib, cosine
-    assert result.face_distance is not None and result.face_distance < result.face_threshold
+    assert result.face_distance is not None and result.face_threshold is not None
+    assert result.face_distance < result.face_threshold
 
 
 def test_different_person_fails_with_face_mismatch(submit: Submit, uploads: Uploads) -> None:
@@ -32,7 +33,8 @@ def test_different_person_fails_with_face_mismatch(submit: Submit, uploads: Uplo
 
     assert result.verdict is PhotoVerdict.FAILED
     assert result.reasons == ["FACE_MISMATCH"]
-    assert result.face_distance is not None and result.face_distance > 1.2 * result.face_threshold
+    assert result.face_distance is not None and result.face_threshold is not None
+    assert result.face_distance > 1.2 * result.face_threshold
 
 
 @pytest.mark.parametrize("order", [(2, 0, 1), (1, 2, 0), (2, 1, 0)])
@@ -172,7 +174,9 @@ def test_not_an_image_is_rejected_with_a_reason(submit: Submit, uploads: Uploads
 def test_passport_with_expired_date_and_id_card_name(submit: Submit, uploads: Uploads) -> None:
     expired = JOERG_PASSPORT.but(expiry=date(2025, 1, 1))
 
-    result = submit([uploads.passport(expired), uploads.portrait("obama_1"), uploads.passport(expired)], expected=JOERG_ORDER)
+    result = submit(
+        [uploads.passport(expired), uploads.portrait("obama_1"), uploads.passport(expired)], expected=JOERG_ORDER
+    )
 
     assert result.reasons == ["DOCUMENT_EXPIRED"]
     assert result.document_type == "TD3"

@@ -1,0 +1,121 @@
+"""Talking to one order's workflow by name, with its refusals turned into API errors.
+
+The API never imports `workflows/`: it calls updates, signals and the `status` query by their
+contract names (DESIGN.md) with the payload models of `orderflow.commands`.
+"""
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ApiError, conflict, not_found
+from orderflow.commands import OrderStatus
+from orderflow.order import workflow_id_for
+from orderflow.stages import FINAL, Stage
+
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+# Refusal codes that mean "no such thing" rather than "not now".
+_NOT_FOUND_CODES = {"unknown_session"}
+
+
+def order_handle(client: Client, order_id: str) -> WorkflowHandle:
+    return client.get_workflow_handle(workflow_id_for(order_id))
+
+
+def order_missing() -> ApiError:
+    return not_found("order_not_found", "there is no order with this id")
+
+
+def order_closed(status: OrderStatus) -> ApiError:
+    return conflict("order_closed", f"the order is {status.stage.value}; nothing can change it any more")
+
+
+async def order_status(client: Client, order_id: str) -> OrderStatus:
+    """The `status` query; 404 when the order does not exist (finished orders still answer)."""
+    handle = order_handle(client, order_id)
+    for pause in (0.05, 0.1, 0.2, 0.4, 0.8, None):
+        try:
+            return await handle.query("status", result_type=OrderStatus)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                raise order_missing() from None
+            # A workflow whose first task has not run yet cannot answer queries: ask again shortly.
+            if error.status != RPCStatusCode.FAILED_PRECONDITION or pause is None:
+                raise
+        except WorkflowQueryFailedError:
+            if pause is None:
+                raise
+        await asyncio.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+async def settled_status(client: Client, order_id: str, patience: float = 5.0) -> OrderStatus:
+    """The status once the order left `received`.
+
+    A new order reaches its first real stage only after its first activities ran (milliseconds);
+    a customer who is that quick should not be refused for it.
+    """
+    deadline = time.monotonic() + patience
+    status = await order_status(client, order_id)
+    while status.stage == Stage.RECEIVED and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        status = await order_status(client, order_id)
+    return status
+
+
+async def open_order_status(client: Client, order_id: str) -> OrderStatus:
+    """Like `settled_status`, but 409 for an order that is closed (delivered, returned, cancelled)."""
+    status = await settled_status(client, order_id)
+    if status.stage in FINAL:
+        raise order_closed(status)
+    return status
+
+
+async def run_update(
+    client: Client, order_id: str, name: str, argument: BaseModel, result_type: type[ResultT]
+) -> ResultT:
+    """Executes an update; a validator's refusal becomes 409 (404 for unknown things)."""
+    handle = order_handle(client, order_id)
+    try:
+        return await handle.execute_update(name, argument, result_type=result_type)
+    except WorkflowUpdateFailedError as failed:
+        cause = failed.cause
+        if isinstance(cause, ApplicationError) and cause.type:
+            if cause.type in _NOT_FOUND_CODES:
+                raise not_found(cause.type, cause.message) from None
+            raise conflict(cause.type, cause.message) from None
+        raise
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        # Updates cannot reach a finished workflow and the server says "not found" for both cases.
+        raise order_closed(await order_status(client, order_id)) from None
+
+
+async def send_signal(client: Client, order_id: str, name: str, argument: BaseModel) -> None:
+    try:
+        await order_handle(client, order_id).signal(name, argument)
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise order_closed(await order_status(client, order_id)) from None
+
+
+async def status_after(
+    client: Client, order_id: str, changed: Callable[[OrderStatus], bool], patience: float = 3.0
+) -> OrderStatus:
+    """Polls the status until `changed(status)` holds (a signal was processed), or patience ran out."""
+    deadline = time.monotonic() + patience
+    status = await order_status(client, order_id)
+    while not changed(status) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        status = await order_status(client, order_id)
+    return status
+

@@ -1,0 +1,140 @@
+"""The whole dev stack in one command: Temporal dev server (persisted, with UI), the workers
+and the API, each a child process; Ctrl-C stops all of them. Also used by the end-to-end test.
+
+    python -m orderflow.devstack
+"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from temporalio.client import Client
+
+from orderflow import search_attributes
+from orderflow.settings import Settings, get_settings
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class DevStack:
+    settings: Settings
+    api_port: int = 8000
+    ui_port: int = 8233
+    env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def temporal_port(self) -> int:
+        return int(self.settings.temporal_address.rsplit(":", 1)[1])
+
+    def start_temporal(self) -> None:
+        data_dir = self.settings.data_dir.resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(BIN / "temporal"),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(data_dir / "temporal.db"),
+            "--port",
+            str(self.temporal_port),
+            "--ui-port",
+            str(self.ui_port),
+            "--namespace",
+            self.settings.temporal_namespace,
+            "--log-level",
+            "warn",
+            *search_attributes.dev_server_flags(),
+        ]
+        self._spawn("temporal", command, log=data_dir / "temporal.log")
+        asyncio.run(self._wait_for_temporal())
+
+    async def _wait_for_temporal(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client = await Client.connect(self.settings.temporal_address, namespace=self.settings.temporal_namespace)
+                await search_attributes.register(client, self.settings.temporal_namespace)
+                return
+            except Exception:
+                if time.monotonic() > deadline or self.processes["temporal"].poll() is not None:
+                    raise RuntimeError(f"Temporal dev server did not come up; see {self.settings.data_dir}/temporal.log")
+                await asyncio.sleep(0.3)
+
+    def start_workers(self) -> None:
+        self._spawn("workers", [sys.executable, "-m", "workers"])
+
+    def start_api(self) -> None:
+        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port)]
+        self._spawn("api", command)
+
+    def _spawn(self, name: str, command: list[str], log: Path | None = None) -> None:
+        output = log.open("ab") if log else None
+        self.processes[name] = subprocess.Popen(
+            command,
+            env={**os.environ, **self.env},
+            stdout=output,
+            stderr=subprocess.STDOUT if log else None,
+            # Out of the terminal's process group: Ctrl-C reaches only us, and we stop the
+            # children in order (see stop).
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        # Workers and API first, so they finish in-flight work against a server that is still up.
+        for name in ("api", "workers", "temporal"):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def wait(self) -> None:
+        """Blocks until Ctrl-C or until a process dies, then stops everything."""
+        try:
+            while all(p.poll() is None for p in self.processes.values()):
+                time.sleep(0.5)
+            dead = [name for name, p in self.processes.items() if p.poll() is not None]
+            print(f"\norderflow: {', '.join(dead)} stopped unexpectedly; stopping the rest", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("\norderflow: stopping ...", file=sys.stderr)
+        finally:
+            self.stop()
+
+
+def main() -> None:
+    settings = get_settings()
+    stack = DevStack(settings)
+    try:
+        stack.start_temporal()
+        stack.start_workers()
+        stack.start_api()
+    except BaseException:
+        stack.stop()
+        raise
+    print(
+        f"""
+orderflow is running (data in {settings.data_dir.resolve()}):
+  Temporal UI      http://localhost:{stack.ui_port}   (find orders: OrderStage = 'awaiting_ident')
+  Temporal server  {settings.temporal_address}, namespace {settings.temporal_namespace}
+  API              http://localhost:{stack.api_port}/docs   health: /healthz
+  Dev outbox       http://localhost:{stack.api_port}/dev/outbox
+Ctrl-C stops everything.
+""",
+        flush=True,
+    )
+    stack.wait()
+
+
+if __name__ == "__main__":
+    main()

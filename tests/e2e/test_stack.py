@@ -1,0 +1,85 @@
+"""End to end: the stack's real processes (Temporal dev server, `python -m workers`) with a
+compressed delivery calendar carry one order from start to `delivered`."""
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from orderflow.commands import CourierHandover, OrderStatus
+from orderflow.crypto import load_key
+from orderflow.delivery_codes import live_code
+from orderflow.devstack import DevStack
+from orderflow.order import IdentMethod
+from orderflow.settings import Settings
+from orderflow.stages import Stage
+from orderflow.storefront import start_order
+from orderflow.store.engine import make_engine
+from orderflow.store.outbox import SentMessage
+from orderflow.temporal import connect
+from tests.workflows.harness import make_order
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
+    data_dir: Path = tmp_path_factory.mktemp("stack")
+    env = {
+        "ORDERFLOW_DATA_DIR": str(data_dir),
+        "ORDERFLOW_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "ORDERFLOW_COMPRESSED_DAY": "PT4S",
+    }
+    settings = Settings(
+        data_dir=data_dir, temporal_address=env["ORDERFLOW_TEMPORAL_ADDRESS"], compressed_day="PT4S"
+    )
+    dev = DevStack(settings, ui_port=free_port(), env=env)
+    try:
+        dev.start_temporal()
+        dev.start_workers()
+        yield dev
+    finally:
+        dev.stop()
+
+
+async def wait_for(handle, stage: Stage, seconds: float = 90) -> OrderStatus:
+    for _ in range(int(seconds * 10)):
+        status = await handle.query("status", result_type=OrderStatus)
+        if status.stage == stage:
+            return status
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"order stuck in {status.stage}, expected {stage}")
+
+
+async def test_one_high_value_order_from_start_to_delivered(stack: DevStack):
+    client = await connect(stack.settings)
+    order = make_order(IdentMethod.NONE, unit_price="1299.00")
+    handle = await start_order(client, order)
+
+    status = await wait_for(handle, Stage.OUT_FOR_DELIVERY)
+    assert status.code_required and status.attempt == 1
+    engine = make_engine(stack.settings.sqlalchemy_url)
+    code = live_code(engine, load_key(stack.settings.data_key), order.order_id, 1)
+    assert code is not None
+
+    result = await handle.execute_update(
+        "courier_handover", CourierHandover(attempt=1, code=code), result_type=dict
+    )
+
+    assert result["accepted"] is True
+    final = await handle.result()
+    assert final.stage == Stage.DELIVERED
+    with Session(engine) as session:
+        sent = session.exec(select(SentMessage).where(SentMessage.order_id == order.order_id)).all()
+    events = {m.event: m for m in sent}
+    assert {"order_received", "parcel_dispatched", "delivery_code", "delivered"} <= set(events)
+    assert code in events["delivery_code"].text_body

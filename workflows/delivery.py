@@ -1,0 +1,145 @@
+"""Dispatch and delivery attempts: one-time codes, ID checks at the door, failed days, return."""
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from orderflow.commands import (
+        CourierHandover,
+        DeliveryFailed,
+        HandoverResult,
+    )
+    from orderflow.delivery_calendar import next_delivery_day
+    from orderflow.messages import Event
+    from orderflow.records import (
+        CHECK_DELIVERY_CODE,
+        ISSUE_DELIVERY_CODE,
+        CheckCode,
+        CodeCheck,
+        IssueCode,
+    )
+    from orderflow.stages import DeliveryMode, IdentOutcome, Stage
+    from workflows import activity_options
+    from workflows.order_base import OrderBase, iso
+    from workflows.order_state import DeliveryAttempt
+    from workflows.refusals import refuse
+
+
+class Delivery(OrderBase):
+    async def _deliver(self) -> None:
+        online_or_none = (IdentOutcome.PHOTO_PASSED, IdentOutcome.VIDEO_APPROVED, IdentOutcome.NOT_REQUIRED)
+        self._delivery_mode = (
+            DeliveryMode.ANYONE_AT_ADDRESS if self._ident_outcome in online_or_none else DeliveryMode.RECIPIENT_WITH_ID
+        )
+        self._enter(Stage.AWAITING_DISPATCH, note=self._delivery_mode.value)
+        # Hand-over to the carrier happens now (no warehouse integration yet); cancelling closes here.
+        if self._cancel_reason is not None:
+            return
+        day = next_delivery_day(self._policy, workflow.now(), self._started_at)
+        self._next_day_starts_at = day.starts_at
+        self._enter(
+            Stage.DISPATCHED,
+            event=Event.PARCEL_DISPATCHED,
+            context={
+                "delivery_mode": self._delivery_mode.value,
+                "high_value": self._high_value,
+                "first_delivery_day": iso(day.starts_at),
+            },
+        )
+        for number in range(1, self._policy.delivery_attempts + 1):
+            await workflow.sleep(max(timedelta(0), day.starts_at - workflow.now()))
+            attempt = DeliveryAttempt(number=number, day=day, code_required=self._high_value)
+            if attempt.code_required:
+                # The activity keeps the code; only its validity comes back into history.
+                await workflow.execute_activity(
+                    ISSUE_DELIVERY_CODE,
+                    IssueCode(order_id=self._order.order_id, attempt=number, valid_until=day.ends_at),
+                    **activity_options.STORE,
+                )
+            self._attempt = attempt
+            self._next_day_starts_at = None
+            self._enter(
+                Stage.OUT_FOR_DELIVERY,
+                event=Event.DELIVERY_CODE if attempt.code_required else None,
+                context={
+                    "attempt": number,
+                    "valid_until": iso(day.ends_at),
+                    "delivery_mode": self._delivery_mode.value,
+                },
+                note=f"attempt {number}",
+                n=number,
+            )
+            await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
+            if attempt.outcome is None:
+                attempt.outcome = "end_of_day"
+            if attempt.outcome == "delivered":
+                self._enter(
+                    Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
+                )
+                return
+            attempts_left = self._policy.delivery_attempts - number
+            day = next_delivery_day(self._policy, day.starts_at, self._started_at)
+            if attempts_left:
+                self._next_day_starts_at = day.starts_at
+                self._enter(
+                    Stage.DISPATCHED,
+                    event=Event.ATTEMPT_FAILED,
+                    context={
+                        "attempt": number,
+                        "reason": attempt.outcome,
+                        "next_attempt_on": iso(day.starts_at),
+                        "attempts_left": attempts_left,
+                    },
+                    note=f"attempt {number}: {attempt.outcome}",
+                    n=number,
+                )
+        self._enter(Stage.RETURNED, event=Event.RETURNED, note=f"{self._policy.delivery_attempts} attempts failed")
+
+    @workflow.update
+    async def courier_handover(self, handover: CourierHandover) -> HandoverResult:
+        attempt = self._attempt
+        assert attempt is not None
+        tries = self._policy.code_tries
+        if attempt.code_required:
+            assert handover.code is not None
+            check = await workflow.execute_activity(
+                CHECK_DELIVERY_CODE,
+                CheckCode(order_id=self._order.order_id, attempt=attempt.number, code=handover.code),
+                result_type=CodeCheck,
+                **activity_options.STORE,
+            )
+            # This await yields: the day may have ended or another entry may have decided meanwhile.
+            if attempt.outcome is not None:
+                return HandoverResult(accepted=attempt.outcome == "delivered", reason=attempt.outcome, tries_left=0)
+            if not check.matches:
+                attempt.wrong_codes += 1
+                self._record_decision(f"attempt {attempt.number}: wrong code ({attempt.wrong_codes} of {tries})")
+                if attempt.wrong_codes >= tries:
+                    attempt.outcome = "code_locked"
+                    return HandoverResult(accepted=False, reason="code_locked", tries_left=0)
+                return HandoverResult(accepted=False, reason="wrong_code", tries_left=tries - attempt.wrong_codes)
+        attempt.outcome = "delivered"
+        note = "ID of the recipient checked" if handover.id_checked else "handed over"
+        self._record_decision(f"attempt {attempt.number}: {note}")
+        return HandoverResult(accepted=True, reason="delivered", tries_left=tries - attempt.wrong_codes)
+
+    @courier_handover.validator
+    def _validate_courier_handover(self, handover: CourierHandover) -> None:
+        attempt = self._attempt
+        if self._stage != Stage.OUT_FOR_DELIVERY or attempt is None or attempt.outcome is not None:
+            refuse("not_out_for_delivery", "the parcel is not out for delivery right now")
+        if handover.attempt != attempt.number:
+            refuse("wrong_attempt", f"attempt {attempt.number} is under way, not {handover.attempt}")
+        if self._delivery_mode == DeliveryMode.RECIPIENT_WITH_ID and not handover.id_checked:
+            refuse("id_check_required", "hand over only to the named recipient after checking their ID (id_checked)")
+        if attempt.code_required and not (handover.code and handover.code.isdigit() and len(handover.code) == 6):
+            refuse("code_required", "this parcel needs the customer's 6-digit delivery code")
+
+    @workflow.signal
+    def delivery_failed(self, failure: DeliveryFailed) -> None:
+        attempt = self._attempt
+        if attempt is None or attempt.number != failure.attempt or attempt.outcome is not None:
+            workflow.logger.warning("ignored delivery_failed for attempt %s", failure.attempt)
+            return
+        attempt.outcome = f"failed: {failure.reason or 'not delivered'}"

@@ -1,0 +1,243 @@
+"""Online identification: photo checks, video calls with an agent, the deadline, the doorstep choice."""
+
+from datetime import datetime
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from orderflow import task_queues
+    from orderflow.commands import (
+        ChooseDoorstep,
+        ClaimResult,
+        ClaimVideoSession,
+        OrderStatus,
+        PhotoSubmissionResult,
+        RequestVideoIdent,
+        SubmitPhotos,
+        VideoIdentResult,
+        VideoSessionRef,
+    )
+    from orderflow.delivery_calendar import next_delivery_day
+    from orderflow.messages import Event
+    from orderflow.photo_ident import (
+        PHOTO_IDENT_ACTIVITY,
+        ExpectedIdentity,
+        PhotoIdentInput,
+        PhotoIdentResult,
+        PhotoVerdict,
+    )
+    from orderflow.stages import IdentOutcome, Stage
+    from workflows import activity_options
+    from workflows.order_base import MessageContext, OrderBase, iso
+    from workflows.order_state import VideoSession
+    from workflows.refusals import refuse
+
+
+class OnlineIdent(OrderBase):
+    async def _identify_online(self) -> None:
+        assert self._ident_deadline is not None
+        self._enter(Stage.AWAITING_IDENT)
+        reminder_at: datetime | None = self._ident_deadline - self._policy.ident_reminder_before
+        while self._ident_outcome == IdentOutcome.PENDING and self._cancel_reason is None:
+            now = workflow.now()
+            if reminder_at is not None and now >= reminder_at:
+                reminder_at = None
+                if self._photo_tries_used == 0 and self._stage == Stage.AWAITING_IDENT:
+                    self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)})
+            if self._video and self._video.state == "claimed" and now >= self._video_must_finish_by():
+                self._video.state = "expired"
+                self._record_decision(f"video session {self._video.session_id} ended without a verdict")
+                self._after_ident_try_failed(why="video_expired")
+            if now >= self._ident_deadline and self._stage in (Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT):
+                # A running photo check or a call an agent already claimed may still finish.
+                if self._video and self._video.state == "waiting":
+                    self._video.state = "expired"
+                self._decide_doorstep(why="deadline")
+                continue
+
+            wake_ups = [t for t in (reminder_at, self._ident_deadline) if t is not None and t > now]
+            if self._video and self._video.state == "claimed":
+                wake_ups.append(self._video_must_finish_by())
+            seen = self._changes
+            await self._wait_until(
+                lambda seen=seen: self._changes != seen or self._cancel_reason is not None, min(wake_ups, default=None)
+            )
+
+    def _past_deadline(self) -> bool:
+        return self._ident_deadline is not None and workflow.now() >= self._ident_deadline
+
+    def _video_must_finish_by(self) -> datetime:
+        assert self._video is not None and self._video.claimed_at is not None
+        return self._video.claimed_at + self._policy.video_session_max
+
+    def _after_ident_try_failed(
+        self, why: str, event: Event | None = None, context: MessageContext | None = None
+    ) -> None:
+        """After a failed photo check or an expired call: try again if time and tries allow."""
+        if self._past_deadline() or (why == "tries_used"):
+            self._decide_doorstep(why="deadline" if self._past_deadline() else why)
+        else:
+            self._enter(Stage.AWAITING_IDENT, event=event, context=context, note=why, n=self._photo_tries_used)
+
+    def _decide_identified(self, outcome: IdentOutcome, event: Event, context: MessageContext | None = None) -> None:
+        self._ident_outcome = outcome
+        self._enter(Stage.IDENTIFIED, event=event, context=context, note=outcome.value)
+
+    def _decide_doorstep(
+        self, why: str, event: Event = Event.DOORSTEP_FALLBACK, context: MessageContext | None = None
+    ) -> None:
+        self._ident_outcome = IdentOutcome.DOORSTEP
+        self._enter(Stage.DOORSTEP_FALLBACK, event=event, context={"why": why, **(context or {})}, note=why)
+
+    @workflow.update
+    async def submit_photos(self, photos: SubmitPhotos) -> PhotoSubmissionResult:
+        self._photo_tries_used += 1
+        self._enter(Stage.PHOTO_CHECK, note=f"submission {self._photo_tries_used}")
+        result = await self._check_photos(photos)
+        self._record_decision(
+            f"photo check {self._photo_tries_used}: {result.verdict.value} {' '.join(result.reasons)}"
+        )
+        if self._cancel_reason is not None:
+            pass  # the run loop cancels the order; the verdict no longer matters
+        elif result.verdict == PhotoVerdict.PASSED:
+            self._decide_identified(IdentOutcome.PHOTO_PASSED, Event.PHOTO_IDENT_PASSED)
+        elif result.verdict == PhotoVerdict.NEEDS_REVIEW and not self._past_deadline():
+            # The machine could not decide: a human agent looks at it in a video call.
+            self._open_video_session(note="photo check needs review")
+        else:
+            why = "photo_failed" if self._photo_tries_left() > 0 else "tries_used"
+            context: MessageContext = {
+                "reasons": result.reasons,
+                "tries_left": self._photo_tries_left(),
+                "next_actions": [action.value for action in self._ident_actions()],
+            }
+            self._after_ident_try_failed(why, event=Event.PHOTO_IDENT_FAILED, context=context)
+        return PhotoSubmissionResult(
+            verdict=result.verdict.value,
+            reasons=result.reasons,
+            tries_left=self._photo_tries_left(),
+            stage=self._stage,
+            next_actions=self._next_actions(),
+        )
+
+    async def _check_photos(self, photos: SubmitPhotos) -> PhotoIdentResult:
+        customer = self._order.customer
+        first_day = next_delivery_day(self._policy, workflow.now(), self._started_at)
+        request = PhotoIdentInput(
+            order_id=self._order.order_id,
+            image_refs=[photos.front_ref, photos.back_ref, photos.portrait_ref],
+            expected=ExpectedIdentity(
+                first_name=customer.first_name, last_name=customer.last_name, date_of_birth=customer.date_of_birth
+            ),
+            valid_on=first_day.local_date,
+        )
+        try:
+            return await workflow.execute_activity(
+                PHOTO_IDENT_ACTIVITY,
+                request,
+                task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.VISION),
+                result_type=PhotoIdentResult,
+                **activity_options.PHOTO_IDENT,
+            )
+        except ActivityError as error:
+            # The check itself broke, not the customer's photos: this submission does not count.
+            workflow.logger.warning("photo check unavailable: %s", error.cause)
+            self._photo_tries_used -= 1
+            return PhotoIdentResult(verdict=PhotoVerdict.FAILED, reasons=["CHECK_UNAVAILABLE"], retry_possible=True)
+
+    @submit_photos.validator
+    def _validate_submit_photos(self, photos: SubmitPhotos) -> None:
+        self._require_stage({Stage.AWAITING_IDENT}, "photos are taken only while the order waits for identification")
+        if self._past_deadline():
+            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
+        if self._photo_tries_left() == 0:
+            refuse("no_tries_left", "all photo submissions are used; a video call or the doorstep check remain")
+
+    @workflow.update
+    async def request_video_ident(self, request: RequestVideoIdent) -> VideoSessionRef:
+        return VideoSessionRef(session_id=self._open_video_session(note="customer asked for a video call"))
+
+    @request_video_ident.validator
+    def _validate_request_video_ident(self, request: RequestVideoIdent) -> None:
+        self._require_stage(
+            {Stage.AWAITING_IDENT}, "a video call can be booked while the order waits for identification"
+        )
+        if self._past_deadline():
+            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
+
+    def _open_video_session(self, note: str) -> str:
+        session_id = str(workflow.uuid4())
+        self._video = VideoSession(session_id=session_id, requested_at=workflow.now())
+        self._enter(
+            Stage.AWAITING_VIDEO_AGENT,
+            event=Event.VIDEO_CALL_BOOKED,
+            context={"session_id": session_id},
+            note=note,
+            n=self._photo_tries_used,
+        )
+        return session_id
+
+    @workflow.update
+    async def claim_video_session(self, claim: ClaimVideoSession) -> ClaimResult:
+        assert self._video is not None
+        self._video.state = "claimed"
+        self._video.agent_id = claim.agent_id
+        self._video.claimed_at = workflow.now()
+        self._enter(Stage.VIDEO_IN_PROGRESS, note=f"claimed by agent {claim.agent_id}")
+        customer = self._order.customer
+        return ClaimResult(
+            accepted=True,
+            session_id=claim.session_id,
+            order_id=self._order.order_id,
+            first_name=customer.first_name,
+            last_name=customer.last_name,
+            date_of_birth=customer.date_of_birth.isoformat(),
+            must_finish_by=self._video_must_finish_by(),
+        )
+
+    @claim_video_session.validator
+    def _validate_claim_video_session(self, claim: ClaimVideoSession) -> None:
+        if self._video is None or self._video.session_id != claim.session_id:
+            refuse("unknown_session", "this order has no such video session")
+        if self._video.state != "waiting" or self._stage != Stage.AWAITING_VIDEO_AGENT:
+            refuse("session_not_waiting", f"the video session is {self._video.state}, not waiting")
+        if self._past_deadline():
+            refuse("ident_deadline_passed", "the customer's ident deadline passed before the call was claimed")
+        if not claim.agent_id:
+            refuse("agent_required", "an agent id is required")
+
+    @workflow.signal
+    def video_ident_result(self, result: VideoIdentResult) -> None:
+        video = self._video
+        if (
+            video is None
+            or video.session_id != result.session_id
+            or video.state != "claimed"
+            or video.agent_id != result.agent_id
+            or self._stage != Stage.VIDEO_IN_PROGRESS
+        ):
+            # Signals cannot be refused; an unknown, foreign or late verdict is ignored without harm.
+            workflow.logger.warning("ignored video_ident_result for session %s", result.session_id)
+            return
+        video.state = result.verdict
+        self._record_decision(f"video verdict {result.verdict}: {result.reason}", actor=f"agent:{result.agent_id}")
+        context: MessageContext = {"verdict": result.verdict, "reason": result.reason}
+        if result.verdict == "approved":
+            self._decide_identified(IdentOutcome.VIDEO_APPROVED, Event.VIDEO_IDENT_RESULT, context)
+        else:
+            self._decide_doorstep("video_rejected", event=Event.VIDEO_IDENT_RESULT, context=context)
+
+    @workflow.update
+    async def choose_doorstep(self, choice: ChooseDoorstep) -> OrderStatus:
+        if self._video is not None and self._video.state == "waiting":
+            self._video.state = "withdrawn"
+        self._decide_doorstep(why="customer_choice")
+        return self.status()
+
+    @choose_doorstep.validator
+    def _validate_choose_doorstep(self, choice: ChooseDoorstep) -> None:
+        self._require_stage(
+            {Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT},
+            "the doorstep check can be chosen while identification is open",
+        )

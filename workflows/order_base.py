@@ -1,0 +1,210 @@
+"""What every phase of the order workflow shares: its state, stage changes (search attributes,
+audit record and customer message, the latter two in the background) and the status query."""
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+
+with workflow.unsafe.imports_passed_through():
+    from orderflow import search_attributes as sa
+    from orderflow import task_queues
+    from orderflow.commands import (
+        OrderStatus,
+        StageChange,
+        VideoSessionStatus,
+    )
+    from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageRequest
+    from orderflow.order import OrderInput
+    from orderflow.policy import OrderPolicy
+    from orderflow.records import (
+        RECORD_STAGE_CHANGE,
+        RecordStageChange,
+    )
+    from orderflow.stages import DeliveryMode, IdentOutcome, NextAction, Stage
+    from workflows import activity_options
+    from workflows.order_state import DeliveryAttempt, VideoSession
+    from workflows.refusals import refuse
+
+MessageContext = dict[str, str | int | bool | list[str] | None]
+
+
+class OrderBase:
+    def __init__(self, order: OrderInput) -> None:
+        self._order = order
+        self._policy = order.policy or OrderPolicy()  # replaced by the recorded settings in run()
+        self._started_at = workflow.now()
+        self._stage = Stage.RECEIVED
+        self._stage_entered_at = self._started_at
+        self._timeline: list[StageChange] = []
+        self._changes = 0  # bumped at every stage change; the run loop wakes on it
+        self._audit_seq = 0
+        self._background: list[asyncio.Task[Any]] = []
+        self._ident_outcome = IdentOutcome.PENDING
+        self._ident_deadline: datetime | None = None
+        self._photo_tries_used = 0
+        self._video: VideoSession | None = None
+        self._cancel_reason: str | None = None
+        self._delivery_mode: DeliveryMode | None = None
+        self._high_value = False
+        self._attempt: DeliveryAttempt | None = None
+        self._next_day_starts_at: datetime | None = None
+
+    @workflow.query
+    def status(self) -> OrderStatus:
+        attempt = self._attempt
+        video = self._video
+        return OrderStatus(
+            order_id=self._order.order_id,
+            customer_no=self._order.customer.customer_no,
+            stage=self._stage,
+            stage_entered_at=self._stage_entered_at,
+            ident_method=self._order.ident_method,
+            ident_outcome=self._ident_outcome,
+            ident_deadline=self._ident_deadline,
+            photo_tries_left=self._photo_tries_left(),
+            video_session=None
+            if video is None
+            else VideoSessionStatus(
+                session_id=video.session_id,
+                state=video.state,
+                agent_id=video.agent_id,
+                requested_at=video.requested_at,
+                claimed_at=video.claimed_at,
+            ),
+            delivery_mode=self._delivery_mode,
+            high_value=self._high_value,
+            attempt=attempt.number if attempt else 0,
+            max_attempts=self._policy.delivery_attempts,
+            code_required=bool(attempt and attempt.code_required and attempt.outcome is None),
+            code_valid_until=attempt.day.ends_at
+            if attempt and attempt.code_required and attempt.outcome is None
+            else None,
+            attempt_locked=bool(attempt and attempt.outcome == "code_locked"),
+            next_delivery_day=self._next_day_starts_at,
+            next_actions=self._next_actions(),
+            cancel_reason=self._cancel_reason,
+            timeline=list(self._timeline),
+        )
+
+    def _next_actions(self) -> list[NextAction]:
+        if self._stage == Stage.AWAITING_IDENT:
+            return self._ident_actions()
+        if self._stage == Stage.AWAITING_VIDEO_AGENT:
+            return [NextAction.WAIT_FOR_AGENT, NextAction.DOORSTEP]
+        if self._stage == Stage.VIDEO_IN_PROGRESS:
+            return [NextAction.JOIN_VIDEO_CALL]
+        if self._stage in (Stage.PHOTO_CHECK, Stage.CANCELLED):
+            return []
+        return [NextAction.TRACK_PARCEL]
+
+    def _ident_actions(self) -> list[NextAction]:
+        retake = [NextAction.RETAKE_PHOTOS] if self._photo_tries_left() else []
+        return [*retake, NextAction.VIDEO_CALL, NextAction.DOORSTEP]
+
+    def _photo_tries_left(self) -> int:
+        return max(0, self._policy.photo_tries - self._photo_tries_used)
+
+    # ----- plumbing ----------------------------------------------------------------------------
+
+    def _require_stage(self, allowed: set[Stage] | frozenset[Stage], message: str) -> None:
+        if self._cancel_reason is not None:
+            refuse("order_cancelled", "the order is cancelled")
+        if self._stage not in allowed:
+            refuse("wrong_stage", f"{message} (order is {self._stage.value})")
+
+    def _enter(
+        self,
+        stage: Stage,
+        event: Event | None = None,
+        context: MessageContext | None = None,
+        note: str = "",
+        n: int = 0,
+    ) -> None:
+        now = workflow.now()
+        self._timeline.append(StageChange(stage=stage, at=now, note=note))
+        self._stage = stage
+        self._stage_entered_at = now
+        self._changes += 1
+        self._upsert_search_attributes()
+        self._record(kind="stage", note=note)
+        if event is not None:
+            self._notify(event, context or {}, n)
+
+    def _upsert_search_attributes(self) -> None:
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.ORDER_STAGE.value_set(self._stage.value),
+            sa.IDENT_METHOD.value_set(self._order.ident_method.value),
+            sa.IDENT_OUTCOME.value_set(self._ident_outcome.value),
+            sa.DELIVERY_ATTEMPT.value_set(self._attempt.number if self._attempt else 0),
+            sa.HIGH_VALUE.value_set(self._high_value),
+            sa.STAGE_ENTERED_AT.value_set(self._stage_entered_at),
+            sa.CUSTOMER_NO.value_set(self._order.customer.customer_no),
+        ]
+        if self._ident_deadline is not None:
+            updates.append(sa.IDENT_DEADLINE.value_set(self._ident_deadline))
+        workflow.upsert_search_attributes(updates)
+
+    def _record(self, kind: str, note: str = "", actor: str = "workflow") -> None:
+        self._audit_seq += 1
+        record = RecordStageChange(
+            order_id=self._order.order_id,
+            seq=self._audit_seq,
+            stage=self._stage.value,
+            note=note,
+            actor=actor,
+            kind=kind,
+            at=workflow.now(),
+        )
+        self._in_background(workflow.start_activity(RECORD_STAGE_CHANGE, record, **activity_options.STORE))
+
+    def _record_decision(self, note: str, actor: str = "workflow") -> None:
+        self._record(kind="decision", note=note, actor=actor)
+
+    def _notify(self, event: Event, context: MessageContext, n: int = 0) -> None:
+        request = MessageRequest(
+            order_id=self._order.order_id,
+            event=event,
+            key=f"{self._order.order_id}:{event.value}:{n}",
+            customer=self._order.customer,
+            context=context,
+            occurred_at=workflow.now(),
+        )
+        handle = workflow.start_activity(
+            SEND_MESSAGE_ACTIVITY,
+            request,
+            task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.MESSAGING),
+            **activity_options.MESSAGING,
+        )
+        self._in_background(handle)
+
+    def _in_background(self, task: asyncio.Task[Any]) -> None:
+        # Messages and audit rows must not hold the order up; they are awaited before it closes.
+        self._background = [t for t in self._background if not t.done()]
+        self._background.append(task)
+
+    async def _drain_background(self) -> None:
+        results = await asyncio.gather(*self._background, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                workflow.logger.warning("background activity failed: %s", result)
+
+    async def _wait_until(self, condition: Any, at: datetime | None) -> bool:
+        """Waits for `condition` until `at` (forever when None); False when time ran out first."""
+        if at is None:
+            await workflow.wait_condition(condition)
+            return True
+        timeout = (at - workflow.now()).total_seconds()
+        if timeout <= 0:
+            return bool(condition())
+        try:
+            await workflow.wait_condition(condition, timeout=timeout)
+            return True
+        except TimeoutError:
+            return False
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
