@@ -1,19 +1,39 @@
-"""Store activities: the order row and its append-only audit trail. Idempotent on retry."""
+"""Store activities (task queue `orders`): the order row, its audit trail, photo checks, video
+sessions, delivery attempts, and the deletion of ID images. Each is idempotent: a retried or
+replayed activity writes nothing twice."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
-from orderflow.records import RECORD_ORDER, RECORD_STAGE_CHANGE, RecordOrder, RecordStageChange
+from orderflow.blobs import BlobStore
+from orderflow.records import (
+    DELETE_ID_IMAGES,
+    RECORD_DELIVERY_ATTEMPT,
+    RECORD_ORDER,
+    RECORD_PHOTO_CHECK,
+    RECORD_STAGE_CHANGE,
+    RECORD_VIDEO_SESSION,
+    DeleteIdImages,
+    RecordDeliveryAttempt,
+    RecordOrder,
+    RecordPhotoCheck,
+    RecordStageChange,
+    RecordVideoSession,
+)
+from orderflow.store import delivery, ident
+from orderflow.store.images import delete_id_images
 from orderflow.store.orders import AuditEvent, Order
 
 
 class StoreActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, blobs: BlobStore | None = None) -> None:
         self._engine = engine
+        self._blobs = blobs
 
     @activity.defn(name=RECORD_ORDER)
     def record_order(self, request: RecordOrder) -> None:
@@ -60,11 +80,7 @@ class StoreActivities:
             order = session.get(Order, request.order_id)
             # Audit rows may land out of order (they are written in the background); the order row
             # keeps the newest stage.
-            if (
-                order is not None
-                and request.kind == "stage"
-                and _as_naive(request.at) >= _as_naive(order.stage_entered_at)
-            ):
+            if order is not None and request.kind == "stage" and _as_utc(request.at) >= _as_utc(order.stage_entered_at):
                 order.stage = request.stage
                 order.stage_entered_at = request.at
                 session.add(order)
@@ -73,6 +89,30 @@ class StoreActivities:
             except IntegrityError:
                 session.rollback()
 
+    @activity.defn(name=RECORD_PHOTO_CHECK)
+    def record_photo_check(self, request: RecordPhotoCheck) -> None:
+        with Session(self._engine) as session:
+            ident.record_photo_check(session, request)
 
-def _as_naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+    @activity.defn(name=RECORD_VIDEO_SESSION)
+    def record_video_session(self, request: RecordVideoSession) -> None:
+        with Session(self._engine) as session:
+            ident.record_video_session(session, request)
+
+    @activity.defn(name=RECORD_DELIVERY_ATTEMPT)
+    def record_delivery_attempt(self, request: RecordDeliveryAttempt) -> None:
+        with Session(self._engine) as session:
+            delivery.record_delivery_attempt(session, request)
+
+    @activity.defn(name=DELETE_ID_IMAGES)
+    def delete_id_images(self, request: DeleteIdImages) -> None:
+        if self._blobs is None:
+            raise ApplicationError("this worker has no blob store", type="misconfigured", non_retryable=True)
+        # The server's clock: when the workflow asked for the deletion, the same on every retry.
+        at = activity.info().scheduled_time.astimezone(UTC)
+        removed = delete_id_images(self._engine, self._blobs, request.order_id, request.reason, at)
+        activity.logger.info("%s ID images deleted", removed)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -5,7 +5,8 @@ and Temporal being unreachable into the same shape, so no bad request ever becom
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +24,7 @@ class ErrorBody(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -65,7 +66,7 @@ def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
-def _describe(errors: list[dict[str, object]]) -> str:
+def _describe(errors: Sequence[Any]) -> str:
     parts = []
     for error in errors[:5]:
         location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
@@ -90,7 +91,7 @@ def install(app: FastAPI, page_errors: PageErrors | None = None) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         # Never echo the input back (it may hold a delivery code or personal data): location and reason only.
-        return respond(request, ApiError(422, "invalid_request", _describe(list(error.errors()))))
+        return respond(request, ApiError(422, "invalid_request", _describe(error.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

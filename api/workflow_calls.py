@@ -118,4 +118,3 @@ async def status_after(
         await asyncio.sleep(0.05)
         status = await order_status(client, order_id)
     return status
-

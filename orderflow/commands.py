@@ -76,11 +76,26 @@ class DeliveryFailed(BaseModel):
 
 class CancelOrder(BaseModel):
     reason: str = ""
+    # Set when an operator cancels (audited as "operator:<id>"); the shop's own cancel leaves it empty.
+    operator_id: str | None = None
 
 
 class CancelResult(BaseModel):
     cancelled: bool
     stage: Stage
+
+
+class OperatorAction(BaseModel):
+    """An authenticated operator's intervention; who and why land in the audit trail."""
+
+    operator_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class OperatorActionResult(BaseModel):
+    done: bool
+    stage: Stage
+    message: str
 
 
 class StageChange(BaseModel):

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from orderflow.photo_ident import ImageFinding
+
 LOAD_ORDER_POLICY = "load_order_policy"
 RECORD_ORDER = "record_order"
 RECORD_STAGE_CHANGE = "record_stage_change"
@@ -56,3 +58,59 @@ class CheckCode(BaseModel):
 class CodeCheck(BaseModel):
     matches: bool
     expired: bool = False
+
+
+# ----- ident and delivery details for the store (issue: persistence) ------------------------------
+
+RECORD_PHOTO_CHECK = "record_photo_check"
+RECORD_VIDEO_SESSION = "record_video_session"
+RECORD_DELIVERY_ATTEMPT = "record_delivery_attempt"
+DELETE_ID_IMAGES = "delete_id_images"
+
+
+class RecordPhotoCheck(BaseModel):
+    """One photo submission and how it was judged; references and findings, never image bytes."""
+
+    order_id: str
+    submission: int  # 1, 2, 3 ...: with order_id the idempotency key
+    verdict: str
+    reasons: list[str] = []
+    images: list[ImageFinding] = []
+    document_type: str | None = None
+    face_distance: float | None = None
+    face_threshold: float | None = None
+    at: datetime
+
+
+class RecordVideoSession(BaseModel):
+    """The latest state of a video session (upsert by session_id)."""
+
+    order_id: str
+    session_id: str
+    state: str  # waiting, claimed, approved, rejected, expired, withdrawn
+    agent_id: str | None = None
+    requested_at: datetime
+    claimed_at: datetime | None = None
+    decided_at: datetime | None = None
+    reason: str = ""
+
+
+class RecordDeliveryAttempt(BaseModel):
+    """The latest state of a delivery attempt (upsert by order_id + attempt)."""
+
+    order_id: str
+    attempt: int
+    code_required: bool
+    delivery_mode: str
+    wrong_codes: int = 0
+    outcome: str | None = None  # None while under way
+    started_at: datetime
+    ends_at: datetime
+    ended_at: datetime | None = None
+
+
+class DeleteIdImages(BaseModel):
+    """The ident decision is final: the order's ID images go (the audit trail records it)."""
+
+    order_id: str
+    reason: str

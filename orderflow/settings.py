@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from orderflow.policy import OrderPolicy
+from orderflow.stages import Stage
 
 # Development defaults; production refuses to start with any of them (see `refuse_dev_secrets`).
 DEV_SECRET = "dev-only-change-me"
@@ -71,6 +72,28 @@ class Settings(BaseSettings):
     # Where the face model weights are copied at worker start (deepface reads $DEEPFACE_HOME/.deepface/weights).
     vision_deepface_home: Path | None = None  # default: data_dir / "deepface"
     vision_concurrency: int = Field(default=2, ge=1, le=16)  # photo-idents at once per vision worker
+
+    # --- Persistence and privacy (issue 6) ---
+    # Id written beside every payload encrypted with ORDERFLOW_DATA_KEY. To rotate: new key, new id,
+    # and the old "id:key" moves to previous_data_keys, so older histories still decrypt.
+    data_key_id: str = Field(default="k1", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
+    previous_data_keys: str = ""  # "id:base64,id:base64": decrypt only, never encrypt
+    # ID images older than this are deleted by the sweeper even if no ident decision removed them.
+    image_retention: timedelta = timedelta(days=1)
+
+    # --- API (issue 5) ---
+    # Per uploaded photo (413 beyond it); the ident page shrinks larger camera photos before sending.
+    max_upload_bytes: int = Field(default=10_000_000, ge=1)
+
+    # --- Operations (issue 7): stuck orders, metrics, logs ---
+    # How long an order may stay in a stage before operators call it stuck, per stage, as JSON with
+    # ISO 8601 durations (e.g. '{"awaiting_video_agent": "PT5M"}'); overrides orderflow/ops/thresholds.py.
+    stuck_thresholds: dict[Stage, timedelta] = {}
+    # host:port where a worker process serves its Temporal SDK metrics for Prometheus (e.g. "0.0.0.0:9464");
+    # empty: no metrics endpoint. The API serves its own at GET /metrics.
+    metrics_bind_address: str = ""
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"  # json: one object per line, for log shippers
 
     @field_validator("compressed_day", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from orderflow.logs import configure_logging
+from orderflow.metrics import with_activity_metrics, worker_runtime
 from orderflow.settings import Settings, get_settings
 from orderflow.temporal import connect
 
@@ -16,7 +18,9 @@ WorkerFactory = Callable[[Client, Settings], Worker]
 
 async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | None = None) -> None:
     settings = settings or get_settings()
-    client = await connect(settings)
+    # The metrics endpoint belongs to the runtime, which must exist before the client connects.
+    client = await connect(settings, runtime=worker_runtime(settings.metrics_bind_address))
+    client = with_activity_metrics(client)
     workers = [factory(client, settings) for factory in factories]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -33,5 +37,6 @@ async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | N
 
 
 def main(factories: Sequence[WorkerFactory]) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(run_workers(factories))
+    settings = get_settings()
+    configure_logging(settings)
+    asyncio.run(run_workers(factories, settings))

@@ -1,6 +1,6 @@
 """Dispatch and delivery attempts: one-time codes, ID checks at the door, failed days, return."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -9,8 +9,10 @@ with workflow.unsafe.imports_passed_through():
         CourierHandover,
         DeliveryFailed,
         HandoverResult,
+        OperatorAction,
+        OperatorActionResult,
     )
-    from orderflow.delivery_calendar import next_delivery_day
+    from orderflow.delivery_calendar import DeliveryDay, next_delivery_day
     from orderflow.messages import Event
     from orderflow.records import (
         CHECK_DELIVERY_CODE,
@@ -49,52 +51,72 @@ class Delivery(OrderBase):
         )
         for number in range(1, self._policy.delivery_attempts + 1):
             await workflow.sleep(max(timedelta(0), day.starts_at - workflow.now()))
-            attempt = DeliveryAttempt(number=number, day=day, code_required=self._high_value)
-            if attempt.code_required:
-                # The activity keeps the code; only its validity comes back into history.
-                await workflow.execute_activity(
-                    ISSUE_DELIVERY_CODE,
-                    IssueCode(order_id=self._order.order_id, attempt=number, valid_until=day.ends_at),
-                    **activity_options.STORE,
-                )
-            self._attempt = attempt
-            self._next_day_starts_at = None
-            self._enter(
-                Stage.OUT_FOR_DELIVERY,
-                event=Event.DELIVERY_CODE if attempt.code_required else None,
-                context={
-                    "attempt": number,
-                    "valid_until": iso(day.ends_at),
-                    "delivery_mode": self._delivery_mode.value,
-                },
-                note=f"attempt {number}",
-                n=number,
-            )
-            await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
-            if attempt.outcome is None:
-                attempt.outcome = "end_of_day"
-            if attempt.outcome == "delivered":
-                self._enter(
-                    Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
-                )
-                return
-            attempts_left = self._policy.delivery_attempts - number
-            day = next_delivery_day(self._policy, day.starts_at, self._started_at)
-            if attempts_left:
-                self._next_day_starts_at = day.starts_at
-                self._enter(
-                    Stage.DISPATCHED,
-                    event=Event.ATTEMPT_FAILED,
-                    context={
-                        "attempt": number,
-                        "reason": attempt.outcome,
-                        "next_attempt_on": iso(day.starts_at),
-                        "attempts_left": attempts_left,
-                    },
-                    note=f"attempt {number}: {attempt.outcome}",
-                    n=number,
-                )
+            attempt = await self._start_attempt(number, day)
+            while True:
+                await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
+                if attempt.outcome is None:
+                    attempt.outcome = "end_of_day"
+                if attempt.outcome == "delivered":
+                    self._enter(
+                        Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
+                    )
+                    return
+                next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
+                self._report_failed_attempt(attempt, next_day.starts_at)
+                # Until the day ends an operator may re-open the attempt (a mistaken report, a locked code).
+                if not await self._wait_until(lambda: self._reopen_requested, day.ends_at):
+                    break
+                self._reopen_requested = False
+                attempt.outcome = None
+                attempt.wrong_codes = 0
+                self._next_day_starts_at = None
+                self._enter(Stage.OUT_FOR_DELIVERY, note=f"attempt {number} re-opened by an operator")
+            day = next_day
         self._enter(Stage.RETURNED, event=Event.RETURNED, note=f"{self._policy.delivery_attempts} attempts failed")
+
+    async def _start_attempt(self, number: int, day: DeliveryDay) -> DeliveryAttempt:
+        assert self._delivery_mode is not None
+        attempt = DeliveryAttempt(number=number, day=day, code_required=self._high_value)
+        if attempt.code_required:
+            # The activity keeps the code; only its validity comes back into history.
+            await workflow.execute_activity(
+                ISSUE_DELIVERY_CODE,
+                IssueCode(order_id=self._order.order_id, attempt=number, valid_until=day.ends_at),
+                **activity_options.STORE,
+            )
+        self._attempt = attempt
+        self._next_day_starts_at = None
+        self._enter(
+            Stage.OUT_FOR_DELIVERY,
+            event=Event.DELIVERY_CODE if attempt.code_required else None,
+            context={"attempt": number, "valid_until": iso(day.ends_at), "delivery_mode": self._delivery_mode.value},
+            note=f"attempt {number}",
+            n=number,
+        )
+        return attempt
+
+    def _report_failed_attempt(self, attempt: DeliveryAttempt, next_day_starts_at: datetime) -> None:
+        attempts_left = self._policy.delivery_attempts - attempt.number
+        note = f"attempt {attempt.number}: {attempt.outcome}"
+        if not attempts_left:
+            # No message: the parcel goes back at the end of the day, and that message follows then.
+            self._next_day_starts_at = None
+            self._enter(Stage.DISPATCHED, note=note)
+            return
+        self._failed_attempt_reports += 1
+        self._next_day_starts_at = next_day_starts_at
+        self._enter(
+            Stage.DISPATCHED,
+            event=Event.ATTEMPT_FAILED,
+            context={
+                "attempt": attempt.number,
+                "reason": attempt.outcome,
+                "next_attempt_on": iso(next_day_starts_at),
+                "attempts_left": attempts_left,
+            },
+            note=note,
+            n=self._failed_attempt_reports,
+        )
 
     @workflow.update
     async def courier_handover(self, handover: CourierHandover) -> HandoverResult:
@@ -117,6 +139,7 @@ class Delivery(OrderBase):
                 self._record_decision(f"attempt {attempt.number}: wrong code ({attempt.wrong_codes} of {tries})")
                 if attempt.wrong_codes >= tries:
                     attempt.outcome = "code_locked"
+                    self._count("orderflow_delivery_codes_locked", "Delivery attempts locked by wrong codes")
                     return HandoverResult(accepted=False, reason="code_locked", tries_left=0)
                 return HandoverResult(accepted=False, reason="wrong_code", tries_left=tries - attempt.wrong_codes)
         attempt.outcome = "delivered"
@@ -143,3 +166,27 @@ class Delivery(OrderBase):
             workflow.logger.warning("ignored delivery_failed for attempt %s", failure.attempt)
             return
         attempt.outcome = f"failed: {failure.reason or 'not delivered'}"
+
+    @workflow.update
+    async def operator_reopen_delivery_attempt(self, action: OperatorAction) -> OperatorActionResult:
+        assert self._attempt is not None
+        self._record_operator_action(action, f"re-opened attempt {self._attempt.number}")
+        self._reopen_requested = True
+        await workflow.wait_condition(lambda: not self._reopen_requested)
+        return OperatorActionResult(
+            done=True,
+            stage=self._stage,
+            message=f"attempt {self._attempt.number} is open again until {self._attempt.day.ends_at.isoformat()}",
+        )
+
+    @operator_reopen_delivery_attempt.validator
+    def _validate_operator_reopen_delivery_attempt(self, action: OperatorAction) -> None:
+        attempt = self._attempt
+        if (
+            self._stage != Stage.DISPATCHED
+            or attempt is None
+            or attempt.outcome in (None, "delivered")
+            or workflow.now() >= attempt.day.ends_at
+            or self._reopen_requested
+        ):
+            refuse("nothing_to_reopen", "only a failed attempt whose delivery day is not over can be re-opened")

@@ -11,6 +11,8 @@ with workflow.unsafe.imports_passed_through():
         ChooseDoorstep,
         ClaimResult,
         ClaimVideoSession,
+        OperatorAction,
+        OperatorActionResult,
         OrderStatus,
         PhotoSubmissionResult,
         RequestVideoIdent,
@@ -82,12 +84,14 @@ class OnlineIdent(OrderBase):
 
     def _decide_identified(self, outcome: IdentOutcome, event: Event, context: MessageContext | None = None) -> None:
         self._ident_outcome = outcome
+        self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=outcome.value)
         self._enter(Stage.IDENTIFIED, event=event, context=context, note=outcome.value)
 
     def _decide_doorstep(
         self, why: str, event: Event = Event.DOORSTEP_FALLBACK, context: MessageContext | None = None
     ) -> None:
         self._ident_outcome = IdentOutcome.DOORSTEP
+        self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=f"doorstep:{why}")
         self._enter(Stage.DOORSTEP_FALLBACK, event=event, context={"why": why, **(context or {})}, note=why)
 
     @workflow.update
@@ -240,4 +244,36 @@ class OnlineIdent(OrderBase):
         self._require_stage(
             {Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT},
             "the doorstep check can be chosen while identification is open",
+        )
+
+    # ----- operator actions --------------------------------------------------------------------
+
+    @workflow.update
+    async def operator_resend_ident_link(self, action: OperatorAction) -> OperatorActionResult:
+        self._links_resent += 1
+        self._record_operator_action(action, "sent the ident link again")
+        self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)}, n=self._links_resent)
+        return OperatorActionResult(done=True, stage=self._stage, message="the ident link is on its way again")
+
+    @operator_resend_ident_link.validator
+    def _validate_operator_resend_ident_link(self, action: OperatorAction) -> None:
+        self._require_stage(
+            {Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT}, "the ident link helps only while identification is open"
+        )
+        if self._past_deadline():
+            refuse("ident_deadline_passed", "the ident deadline has passed; the courier checks the ID")
+
+    @workflow.update
+    async def operator_force_doorstep(self, action: OperatorAction) -> OperatorActionResult:
+        if self._video is not None and self._video.state in ("waiting", "claimed"):
+            self._video.state = "withdrawn"
+        self._record_operator_action(action, "forced the doorstep ID check")
+        self._decide_doorstep(why="operator")
+        return OperatorActionResult(done=True, stage=self._stage, message="the courier will check the ID at the door")
+
+    @operator_force_doorstep.validator
+    def _validate_operator_force_doorstep(self, action: OperatorAction) -> None:
+        self._require_stage(
+            {Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT, Stage.VIDEO_IN_PROGRESS},
+            "the doorstep check can be forced while identification is open",
         )

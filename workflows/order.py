@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.commands import (
         CancelOrder,
         CancelResult,
+        OperatorAction,
         OrderStatus,
     )
     from orderflow.messages import Event
@@ -93,6 +94,10 @@ class OrderWorkflow(OnlineIdent, Delivery):
     @workflow.update
     async def cancel(self, request: CancelOrder) -> CancelResult:
         self._cancel_reason = request.reason or "cancelled by the shop"
+        if request.operator_id:
+            self._record_operator_action(
+                OperatorAction(operator_id=request.operator_id, reason=self._cancel_reason), "cancelled the order"
+            )
         await workflow.wait_condition(lambda: self._stage in FINAL)
         return CancelResult(cancelled=self._stage == Stage.CANCELLED, stage=self._stage)
 

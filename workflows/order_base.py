@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow import search_attributes as sa
     from orderflow import task_queues
     from orderflow.commands import (
+        OperatorAction,
         OrderStatus,
         StageChange,
         VideoSessionStatus,
@@ -23,8 +24,9 @@ with workflow.unsafe.imports_passed_through():
         RECORD_STAGE_CHANGE,
         RecordStageChange,
     )
-    from orderflow.stages import DeliveryMode, IdentOutcome, NextAction, Stage
+    from orderflow.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
     from workflows import activity_options
+    from workflows.current_details import describe_wait
     from workflows.order_state import DeliveryAttempt, VideoSession
     from workflows.refusals import refuse
 
@@ -51,6 +53,9 @@ class OrderBase:
         self._high_value = False
         self._attempt: DeliveryAttempt | None = None
         self._next_day_starts_at: datetime | None = None
+        self._reopen_requested = False
+        self._links_resent = 0
+        self._failed_attempt_reports = 0
 
     @workflow.query
     def status(self) -> OrderStatus:
@@ -129,6 +134,9 @@ class OrderBase:
         self._stage_entered_at = now
         self._changes += 1
         self._upsert_search_attributes()
+        workflow.set_current_details(describe_wait(self.status()))
+        if stage in FINAL:
+            self._count("orderflow_orders_finished", "Orders that reached a final stage", stage=stage.value)
         self._record(kind="stage", note=note)
         if event is not None:
             self._notify(event, context or {}, n)
@@ -162,6 +170,13 @@ class OrderBase:
 
     def _record_decision(self, note: str, actor: str = "workflow") -> None:
         self._record(kind="decision", note=note, actor=actor)
+
+    def _record_operator_action(self, action: OperatorAction, what: str) -> None:
+        self._record(kind="operator", note=f"{what}: {action.reason}", actor=f"operator:{action.operator_id}")
+
+    def _count(self, name: str, description: str, **attributes: str) -> None:
+        # Replay-safe: the SDK drops metrics while replaying history.
+        workflow.metric_meter().create_counter(name, description).add(1, attributes)
 
     def _notify(self, event: Event, context: MessageContext, n: int = 0) -> None:
         request = MessageRequest(

@@ -9,6 +9,7 @@ of the field, so when the field is full the last printed name may be a prefix of
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from activities.vision.mrz import MrzData
@@ -19,7 +20,9 @@ _PLAIN = {"Ä": "A", "Ö": "O", "Ü": "U"}
 
 class NameMatch(StrEnum):
     MATCH = "match"
-    PARTIAL = "partial"  # same surname, the order's given name is on the document but not first: a person decides
+    # A person decides: the order's given name is on the document but not first, or the names differ by
+    # about one letter (the name field has no check digit, so an OCR slip there is not caught).
+    PARTIAL = "partial"
     MISMATCH = "mismatch"
 
 
@@ -63,4 +66,14 @@ def match_name(mrz: MrzData, first_name: str, last_name: str, *, field_full: boo
             return NameMatch.MATCH
         if given and given[0] in mrz.given_names:
             best = NameMatch.PARTIAL
+    if best is NameMatch.MISMATCH and _one_slip_apart(mrz, first_name, last_name):
+        best = NameMatch.PARTIAL
     return best
+
+
+def _one_slip_apart(mrz: MrzData, first_name: str, last_name: str) -> bool:
+    expected = transliterate(last_name) + transliterate(first_name)[:1]
+    printed = mrz.surname.split() + mrz.given_names[:1]
+    if len(expected) != len(printed):
+        return False
+    return SequenceMatcher(None, " ".join(expected), " ".join(printed)).ratio() >= 0.93

@@ -29,10 +29,15 @@ class LineRecognizer:
         # Class 0 is the CTC blank; then the dictionary; the last class is a space.
         dictionary = (model_dir / "ppocrv5_dict.txt").read_text(encoding="utf-8").splitlines()
         self._classes = ["", *dictionary, " "]
+        self._alphabets: dict[str, np.ndarray] = {}
 
     def class_ids(self, alphabet: str) -> np.ndarray:
-        wanted = set(alphabet)
-        return np.array([0] + [i for i, c in enumerate(self._classes) if c in wanted], dtype=np.int64)
+        """The network's classes for these characters, plus the blank."""
+        if alphabet not in self._alphabets:
+            wanted = set(alphabet)
+            ids = [0] + [i for i, c in enumerate(self._classes) if c in wanted]
+            self._alphabets[alphabet] = np.array(ids, dtype=np.int64)
+        return self._alphabets[alphabet]
 
     def read(self, lines: list[np.ndarray], allowed: np.ndarray) -> list[str]:
         """Reads BGR crops of single text lines in one batch; `allowed` from class_ids()."""

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from orderflow.store import codes, orders, outbox  # noqa: F401  (registers the tables)
+from orderflow.store import audit, codes, delivery, ident, orders, outbox  # noqa: F401  (registers the tables)
+from orderflow.store.schema import migrate
 
 
 def make_engine(url: str) -> Engine:
@@ -20,4 +21,6 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Brings the database to the newest schema (Alembic `upgrade head`); kept under this name
+    because every process calls it at start."""
+    migrate(engine)

@@ -1,14 +1,19 @@
-"""Orders and their audit trail of stage changes and decisions."""
+"""Orders: one row per order with its current stage; the stage history is the audit trail."""
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from orderflow.store.audit import AuditEvent
 
-class Order(SQLModel, table=True):
+__all__ = ["AuditEvent", "Order", "OrderBase", "OrderPublic"]
+
+
+class OrderBase(SQLModel):
     order_id: str = Field(primary_key=True, max_length=64)
+    # The customer's number at the shop; replaced by a random placeholder when the customer's
+    # personal data is erased (the order stays, it is a commercial record).
     customer_no: str = Field(index=True, max_length=64)
     ident_method: str = Field(max_length=16)
     total: Decimal = Field(max_digits=14, decimal_places=2)
@@ -19,17 +24,9 @@ class Order(SQLModel, table=True):
     created_at: datetime
 
 
-class AuditEvent(SQLModel, table=True):
-    """Append-only: every stage change and decision, with who and when."""
+class Order(OrderBase, table=True):
+    pass
 
-    __table_args__ = (UniqueConstraint("order_id", "seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: str = Field(index=True, max_length=64)
-    # Per-order sequence number from the workflow: a retried write is recognised and skipped.
-    seq: int
-    kind: str = Field(max_length=32)  # "stage", "decision", "operator"
-    stage: str = Field(max_length=32)
-    actor: str = Field(max_length=64)  # "workflow", "agent:<id>", "courier:<id>", "operator:<id>"
-    note: str = Field(default="", max_length=500)
-    at: datetime
+class OrderPublic(OrderBase):
+    pass

@@ -16,9 +16,9 @@ from orderflow.devstack import DevStack
 from orderflow.order import IdentMethod
 from orderflow.settings import Settings
 from orderflow.stages import Stage
-from orderflow.storefront import start_order
 from orderflow.store.engine import make_engine
 from orderflow.store.outbox import SentMessage
+from orderflow.storefront import start_order
 from orderflow.temporal import connect
 from tests.workflows.harness import make_order
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 from temporalio.testing import ActivityEnvironment
@@ -91,6 +90,3 @@ def submit(vision_activities: VisionActivities, blobs: BlobStore) -> Submit:
         return ActivityEnvironment().run(vision_activities.photo_ident, request)
 
     return run
-
-
-FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -59,7 +59,13 @@ def test_second_given_name_only_goes_to_review() -> None:
     assert match("GROSS<<JOERG<ANDREAS", "Andreas", "Groß") is NameMatch.PARTIAL
 
 
+def test_one_letter_off_goes_to_review() -> None:
+    # The name field has no check digit: an OCR slip or a typo in the order looks like this.
+    assert match("MUSTERMANN<<ERIKA", "Erik", "Mustermann") is NameMatch.PARTIAL
+    assert match("MUSTERNANN<<ERIKA", "Erika", "Mustermann") is NameMatch.PARTIAL
+
+
 def test_other_people_do_not_match() -> None:
     assert match("MUELLER<<ERIKA", "Erika", "Mustermann") is NameMatch.MISMATCH
-    assert match("MUSTERMANN<<ERIKA", "Erik", "Mustermann") is NameMatch.MISMATCH
     assert match("MUSTERMANN<<ERIKA", "Erika", "Mustermann-Lang") is NameMatch.MISMATCH
+    assert match("GROSS<<JOERG", "Erika", "Mustermann") is NameMatch.MISMATCH

@@ -50,7 +50,7 @@ def test_images_in_any_order_are_sorted(submit: Submit, uploads: Uploads, order:
 
 def test_upside_down_and_tilted_documents_are_read(submit: Submit, uploads: Uploads) -> None:
     front = photos.jpeg(photos.upside_down(photos.photograph(card_front(ERIKA_CARD), seed=4, tilt=12)))
-    back = photos.jpeg(photos.photograph(card_back(ERIKA_CARD), seed=5, tilt=-22, perspective=0.05))
+    back = photos.jpeg(photos.upside_down(photos.photograph(card_back(ERIKA_CARD), seed=5, tilt=-22, perspective=0.05)))
 
     result = submit([back, uploads.portrait(), front])
 

@@ -84,9 +84,8 @@ async def test_vision_worker_serves_the_vision_queue(
 ) -> None:
     from workers.vision import build_vision_worker
 
-    worker = build_vision_worker(time_skipping_env.client, settings)
-
-    assert worker.task_queue == task_queues.VISION == "vision"
+    async with build_vision_worker(time_skipping_env.client, settings) as worker:  # loads the models, polls, stops
+        assert worker.task_queue == task_queues.VISION == "vision"
 
 
 def test_vision_worker_imports_no_workflow_code() -> None:

@@ -20,10 +20,11 @@ from orderflow.commands import OrderStatus
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import find_code, open_code
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
-from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput, workflow_id_for
+from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput
 from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
 from orderflow.settings import Settings
 from orderflow.stages import Stage
+from orderflow.storefront import start_order
 from workers.orders import build_orders_worker
 from workflows.order import OrderWorkflow
 
@@ -87,12 +88,10 @@ class Harness:
     task_queue: str
     fakes: Fakes
 
-    async def start(self, order: OrderInput) -> WorkflowHandle[OrderWorkflow, OrderStatus]:
-        return await self.client.start_workflow(
-            OrderWorkflow.run, order, id=workflow_id_for(order.order_id), task_queue=self.task_queue
-        )
+    async def start(self, order: OrderInput) -> WorkflowHandle:
+        return await start_order(self.client, order, task_queue=self.task_queue)
 
-    async def start_at_stage(self, order: OrderInput, stage: Stage) -> WorkflowHandle[OrderWorkflow, OrderStatus]:
+    async def start_at_stage(self, order: OrderInput, stage: Stage) -> WorkflowHandle:
         handle = await self.start(order)
         await wait_for_stage(handle, stage)
         return handle
@@ -115,7 +114,6 @@ async def running_order_worker(client: Client, engine: Engine, settings: Setting
     orders_worker = build_orders_worker(client, settings.model_copy(update={"task_queue": queue}))
     async with orders_worker, side_workers[0], side_workers[1]:
         yield Harness(client=client, engine=engine, settings=settings, task_queue=queue, fakes=fakes)
-
 
 
 async def wait_for_stage(handle: WorkflowHandle[OrderWorkflow, OrderStatus], stage: Stage) -> OrderStatus:

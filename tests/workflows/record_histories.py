@@ -21,7 +21,6 @@ from orderflow.commands import (
     SubmitPhotos,
     VideoIdentResult,
 )
-from orderflow.order import IdentMethod
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.settings import Settings
 from orderflow.stages import Stage

@@ -50,6 +50,13 @@ async def test_search_attributes_visible_through_list_workflows(dev_server_env, 
             dev_server_env.client, f"CustomerNo = '{customer_no}' AND OrderStage = 'dispatched'", expected=1
         )
         assert [w.id for w in dispatched] == [shipped.id]
+        description = await waiting.describe()
+        assert (
+            await description.static_summary()
+            == f"Order {online.order_id} · ident online · high value, delivery code (899.00 EUR)"
+        )
+        metadata = await waiting.query("__temporal_workflow_metadata")
+        assert metadata.current_details.startswith("Waiting for the customer's ID photos (3 tries left)")
         # No names or e-mail addresses in what operators search.
         values = " ".join(str(p.value) for p in attributes)
         assert "Mustermann" not in values and "@" not in values

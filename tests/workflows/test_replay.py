@@ -10,16 +10,16 @@ from temporalio.worker import Replayer
 from orderflow.temporal import data_converter
 from workflows.order import OrderWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HISTORIES = {path.stem: path.read_text() for path in sorted((Path(__file__).parent / "histories").glob("*.json"))}
 
 
 def test_there_are_histories_to_replay():
     assert len(HISTORIES) >= 4
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
-async def test_replay(path: Path, settings):
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+@pytest.mark.parametrize("name", HISTORIES)
+async def test_replay(name: str, settings):
+    history = WorkflowHistory.from_json(name, HISTORIES[name])
     replayer = Replayer(workflows=[OrderWorkflow], data_converter=data_converter(settings))
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)

@@ -1,0 +1,61 @@
+"""The HTTP API for storefront, customers, video agents and couriers: `uvicorn api.main:app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from temporalio.client import Client
+
+from api import errors
+from api.auth import Tokens, refuse_default_secrets
+from api.metrics import RequestMetrics
+from api.pages.rendering import STATIC, page_errors
+from api.redaction import redact_access_log
+from api.routes import agent, courier, dev, health, ident, metrics, ops, orders, tracking
+from orderflow.blobs import BlobStore
+from orderflow.settings import Settings, get_settings
+from orderflow.store.engine import create_schema, make_engine
+from orderflow.temporal import connect
+
+DESCRIPTION = """Every order from checkout to the customer's door runs as a durable Temporal workflow.
+
+Storefront, agents and couriers authenticate with bearer tokens; customers reach their pages
+through signed links. Every refusal answers `{"code": ..., "message": ...}` with a 4xx status.
+"""
+
+
+def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    """The application; tests hand in their own settings and Temporal client."""
+    settings = settings or get_settings()
+    refuse_default_secrets(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()
+        engine = make_engine(settings.sqlalchemy_url)
+        await anyio.to_thread.run_sync(create_schema, engine)
+        app.state.engine = engine
+        app.state.blobs = BlobStore(settings.blob_path)
+        # Created once: the client holds the connection and the project's data converter.
+        app.state.temporal = temporal or await connect(settings)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(title="orderflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.tokens = Tokens(settings)
+    errors.install(app, page_errors=page_errors)
+    app.add_middleware(RequestMetrics)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (orders, ident, tracking, agent, courier, health, ops, metrics):
+        app.include_router(module.router)
+    if settings.env != "production":
+        app.include_router(dev.router)
+    return app
+
+
+app = create_app()

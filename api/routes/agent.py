@@ -1,0 +1,85 @@
+"""Video-ident agents: the waiting queue, claiming a call, sending the verdict."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import AgentDep, SettingsDep, TemporalDep
+from api.errors import ApiError, conflict, not_found, responses
+from api.video_sessions import WaitingSession, find_session, waiting_sessions
+from api.workflow_calls import run_update, send_signal, status_after
+from orderflow.commands import ClaimResult, ClaimVideoSession, VideoIdentResult
+from orderflow.stages import IdentOutcome, Stage
+
+router = APIRouter(prefix="/agent/video-sessions", tags=["video agents"])
+
+SessionIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+class Verdict(BaseModel):
+    # No agent id here: the verdict is always signed with the agent behind the token.
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["approved", "rejected"]
+    reason: str = Field(default="", max_length=500)
+
+
+class VerdictRecorded(BaseModel):
+    session_id: str
+    order_id: str
+    verdict: str
+    stage: Stage
+    ident_outcome: IdentOutcome
+
+
+def _unknown(session_id: str) -> ApiError:
+    return not_found("unknown_session", f"no open video session {session_id}: unknown, or already decided")
+
+
+@router.get("", response_model=list[WaitingSession], responses=responses(401))
+async def list_waiting(_: AgentDep, temporal: TemporalDep, settings: SettingsDep) -> list[WaitingSession]:
+    """Customers waiting for a video call, longest waiting first."""
+    return await waiting_sessions(temporal, settings)
+
+
+@router.post("/{session_id}/claim", response_model=ClaimResult, responses=responses(401, 404, 409, 422))
+async def claim(
+    session_id: SessionIdPath, agent_id: AgentDep, temporal: TemporalDep, settings: SettingsDep
+) -> ClaimResult:
+    """Take a waiting call; answers with what to compare the ID against and when the call must end."""
+    status = await find_session(temporal, settings, session_id)
+    if status is None:
+        raise _unknown(session_id)
+    claim = ClaimVideoSession(session_id=session_id, agent_id=agent_id)
+    return await run_update(temporal, status.order_id, "claim_video_session", claim, ClaimResult)
+
+
+@router.post("/{session_id}/result", response_model=VerdictRecorded, responses=responses(401, 403, 404, 409, 422))
+async def send_result(
+    session_id: SessionIdPath, verdict: Verdict, agent_id: AgentDep, temporal: TemporalDep, settings: SettingsDep
+) -> VerdictRecorded:
+    """Send the verdict of a call this agent claimed (the `video_ident_result` signal)."""
+    status = await find_session(temporal, settings, session_id)
+    session = status.video_session if status else None
+    if status is None or session is None:
+        raise _unknown(session_id)
+    # A signal cannot be refused by the workflow (it ignores a wrong one silently),
+    # so everything that would be ignored is refused here, with the reason.
+    if session.state == "waiting":
+        raise conflict("session_not_claimed", "claim the call before sending its verdict")
+    if session.state != "claimed":
+        raise conflict("session_decided", f"the video session is {session.state} already")
+    if session.agent_id != agent_id:
+        raise ApiError(403, "foreign_session", "another agent claimed this call")
+    if status.stage != Stage.VIDEO_IN_PROGRESS:
+        raise conflict("wrong_stage", f"the order is {status.stage.value}, not in a video call")
+    signal = VideoIdentResult(session_id=session_id, agent_id=agent_id, verdict=verdict.verdict, reason=verdict.reason)
+    await send_signal(temporal, status.order_id, "video_ident_result", signal)
+    after = await status_after(temporal, status.order_id, lambda s: s.stage != Stage.VIDEO_IN_PROGRESS)
+    return VerdictRecorded(
+        session_id=session_id,
+        order_id=status.order_id,
+        verdict=verdict.verdict,
+        stage=after.stage,
+        ident_outcome=after.ident_outcome,
+    )

@@ -1,0 +1,134 @@
+"""Couriers: what to check at the door, the handover, a failed attempt."""
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CourierDep, OrderIdPath, TemporalDep
+from api.errors import conflict, responses
+from api.workflow_calls import open_order_status, order_status, run_update, send_signal, status_after
+from orderflow.commands import CourierHandover, DeliveryFailed, HandoverResult, OrderStatus
+from orderflow.stages import DeliveryMode, Stage
+
+router = APIRouter(prefix="/courier/deliveries", tags=["couriers"])
+
+
+class DoorCheck(BaseModel):
+    order_id: str
+    stage: Stage
+    out_for_delivery: bool
+    attempt: int
+    max_attempts: int
+    delivery_mode: DeliveryMode | None
+    code_required: bool
+    id_check_required: bool
+    attempt_locked: bool
+    next_delivery_day: datetime | None
+    instructions: str
+
+
+class Handover(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attempt: int = Field(ge=1, le=100)
+    code: str | None = Field(default=None, pattern=r"^[0-9]{6}$", description="the customer's 6-digit code")
+    id_checked: bool = Field(default=False, description="the named recipient showed their ID")
+
+
+class HandoverAnswer(HandoverResult):
+    message: str
+
+
+class FailedAttempt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attempt: int = Field(ge=1, le=100)
+    reason: str = Field(default="", max_length=300)
+
+
+class AttemptReported(BaseModel):
+    order_id: str
+    attempt: int
+    stage: Stage
+    next_delivery_day: datetime | None
+
+
+def _instructions(status: OrderStatus) -> str:
+    if status.stage != Stage.OUT_FOR_DELIVERY:
+        if status.attempt_locked:
+            return (
+                "this attempt is locked after too many wrong codes; the parcel goes out again on the next delivery day"
+            )
+        return f"not out for delivery (order is {status.stage.value}); do not hand it over"
+    who = (
+        "only the recipient named on the label, after checking their ID"
+        if status.delivery_mode == DeliveryMode.RECIPIENT_WITH_ID
+        else "anyone at the address"
+    )
+    code = "; ask for the 6-digit delivery code first" if status.code_required else ""
+    return f"attempt {status.attempt}: hand over to {who}{code}"
+
+
+def door_check(status: OrderStatus) -> DoorCheck:
+    out = status.stage == Stage.OUT_FOR_DELIVERY
+    return DoorCheck(
+        order_id=status.order_id,
+        stage=status.stage,
+        out_for_delivery=out,
+        attempt=status.attempt,
+        max_attempts=status.max_attempts,
+        delivery_mode=status.delivery_mode,
+        code_required=out and status.code_required,
+        id_check_required=status.delivery_mode == DeliveryMode.RECIPIENT_WITH_ID,
+        attempt_locked=status.attempt_locked,
+        next_delivery_day=status.next_delivery_day,
+        instructions=_instructions(status),
+    )
+
+
+_HANDOVER_MESSAGES = {
+    "delivered": "handed over; the delivery is complete",
+    "wrong_code": "wrong code; ask the customer to check the code in their e-mail or on the tracking page",
+    "code_locked": "too many wrong codes: this attempt is locked; the parcel goes out again on the next delivery day",
+}
+
+
+def _locked_attempt(status: OrderStatus, attempt: int) -> None:
+    if status.attempt_locked and status.attempt == attempt:
+        raise conflict("attempt_locked", _HANDOVER_MESSAGES["code_locked"])
+
+
+@router.get("/{order_id}", response_model=DoorCheck, responses=responses(401, 404, 422))
+async def what_to_check(order_id: OrderIdPath, _: CourierDep, temporal: TemporalDep) -> DoorCheck:
+    """What to check at the door: delivery code required? ID check of the named recipient?"""
+    return door_check(await order_status(temporal, order_id))
+
+
+@router.post("/{order_id}/handover", response_model=HandoverAnswer, responses=responses(401, 404, 409, 422))
+async def handover(order_id: OrderIdPath, body: Handover, _: CourierDep, temporal: TemporalDep) -> HandoverAnswer:
+    """Hand the parcel over with the customer's code or after an ID check; wrong codes are counted."""
+    _locked_attempt(await open_order_status(temporal, order_id), body.attempt)
+    request = CourierHandover(attempt=body.attempt, code=body.code, id_checked=body.id_checked)
+    result = await run_update(temporal, order_id, "courier_handover", request, HandoverResult)
+    message = _HANDOVER_MESSAGES.get(result.reason, result.reason)
+    return HandoverAnswer(**result.model_dump(), message=message)
+
+
+@router.post("/{order_id}/failed-attempt", response_model=AttemptReported, responses=responses(401, 404, 409, 422))
+async def failed_attempt(
+    order_id: OrderIdPath, body: FailedAttempt, _: CourierDep, temporal: TemporalDep
+) -> AttemptReported:
+    """Report that this attempt failed (nobody home, refused); the next one follows on the next delivery day."""
+    status = await open_order_status(temporal, order_id)
+    _locked_attempt(status, body.attempt)
+    # A signal cannot be refused: a report the workflow would ignore is refused here instead.
+    if status.stage != Stage.OUT_FOR_DELIVERY:
+        raise conflict("not_out_for_delivery", "the parcel is not out for delivery right now")
+    if body.attempt != status.attempt:
+        raise conflict("wrong_attempt", f"attempt {status.attempt} is under way, not {body.attempt}")
+    await send_signal(temporal, order_id, "delivery_failed", DeliveryFailed(attempt=body.attempt, reason=body.reason))
+    after = await status_after(
+        temporal, order_id, lambda s: s.stage != Stage.OUT_FOR_DELIVERY or s.attempt != body.attempt
+    )
+    return AttemptReported(
+        order_id=order_id, attempt=body.attempt, stage=after.stage, next_delivery_day=after.next_delivery_day
+    )

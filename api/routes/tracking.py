@@ -1,0 +1,45 @@
+"""Customer, through the signed tracking link: stage, who may accept, the live delivery code."""
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from activities.messaging.localtime import last_valid_moment
+from api.deps import EngineDep, LinkTokenPath, SettingsDep, TemporalDep, TrackOrderDep
+from api.errors import responses
+from api.pages.rendering import render_page
+from api.workflow_calls import settled_status
+from orderflow.crypto import load_key
+from orderflow.delivery_codes import live_code
+from orderflow.links import ident_url
+from orderflow.stages import FINAL, IdentOutcome, Stage
+
+router = APIRouter(prefix="/track", tags=["customer"])
+
+
+@router.get("/{token}", response_class=HTMLResponse, responses=responses(403, 404, 410, 422))
+async def tracking_page(
+    request: Request,
+    token: LinkTokenPath,
+    order_id: TrackOrderDep,
+    temporal: TemporalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    """The tracking page: stage, delivery mode, attempt, and the delivery code while it is valid."""
+    status = await settled_status(temporal, order_id)
+    code = None
+    if status.stage == Stage.OUT_FOR_DELIVERY and status.code_required:
+        # The database read blocks: off the event loop.
+        key = load_key(settings.data_key)
+        code = await anyio.to_thread.run_sync(live_code, engine, key, order_id, status.attempt)
+    awaiting_ident = status.stage == Stage.AWAITING_IDENT and status.ident_outcome == IdentOutcome.PENDING
+    return render_page(
+        request,
+        "tracking.html",
+        status=status,
+        code=code,
+        code_last_valid=last_valid_moment(status.code_valid_until) if status.code_valid_until else None,
+        ident_url=ident_url(settings, order_id) if awaiting_ident else None,
+        refresh_seconds=None if status.stage in FINAL else 60,
+    )

@@ -1,0 +1,1 @@
+"""Tools for operators: stuck orders and cluster setup (`python -m orderflow.ops --help`)."""

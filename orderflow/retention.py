@@ -1,0 +1,87 @@
+"""The retention sweeper: ID images older than `ORDERFLOW_IMAGE_RETENTION` go, whatever happened
+to their order (a decision that never came, a worker that was down). Each order it clears gets
+a row in the audit trail.
+
+    python -m orderflow.retention                 # one sweep
+    python -m orderflow.retention --every PT1H    # sweep, sleep, repeat until Ctrl-C
+"""
+
+import argparse
+import logging
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from pydantic import TypeAdapter
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from orderflow.blobs import BlobStore
+from orderflow.settings import get_settings
+from orderflow.store.audit import AuditEvent, AuditKind
+from orderflow.store.orders import Order
+
+log = logging.getLogger("orderflow.retention")
+ACTOR = "retention"
+
+
+def sweep(engine: Engine, blobs: BlobStore, retention: timedelta, now: datetime | None = None) -> dict[str, int]:
+    """Deletes every image last written before `now - retention`; returns {order_id: images deleted}."""
+    cutoff = (now or datetime.now(UTC)).timestamp() - retention.total_seconds()
+    removed: Counter[str] = Counter()
+    for folder in sorted(p for p in blobs.root.iterdir() if p.is_dir()):
+        for image in folder.iterdir():
+            if image.is_file() and image.stat().st_mtime < cutoff:
+                image.unlink(missing_ok=True)
+                removed[folder.name] += 1
+        if not any(folder.iterdir()):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # an upload arrived meanwhile; its folder stays
+    if removed:
+        _audit(engine, removed, retention, now or datetime.now(UTC))
+    return dict(removed)
+
+
+def _audit(engine: Engine, removed: Counter[str], retention: timedelta, at: datetime) -> None:
+    with Session(engine) as session:
+        for order_id, count in sorted(removed.items()):
+            order = session.get(Order, order_id)
+            session.add(
+                AuditEvent(
+                    order_id=order_id,
+                    kind=AuditKind.PRIVACY,
+                    stage=order.stage if order else "",
+                    actor=ACTOR,
+                    note=f"{count} ID image(s) older than the retention of {retention} deleted",
+                    at=at,
+                )
+            )
+        session.commit()
+
+
+def main() -> None:
+    from orderflow.store.engine import create_schema, make_engine
+
+    parser = argparse.ArgumentParser(prog="python -m orderflow.retention", description=__doc__.split("\n")[0])
+    parser.add_argument("--every", type=TypeAdapter(timedelta).validate_python, help="ISO 8601 duration, e.g. PT1H")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    create_schema(engine)
+    blobs = BlobStore(settings.blob_path)
+    try:
+        while True:
+            removed = sweep(engine, blobs, settings.image_retention)
+            log.info("deleted %s image(s) of %s order(s)", sum(removed.values()), len(removed))
+            if args.every is None:
+                return
+            time.sleep(args.every.total_seconds())
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

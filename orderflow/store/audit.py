@@ -1,0 +1,50 @@
+"""The append-only audit trail: every stage change, decision, operator action and deletion of
+personal data, with who and when. Rows are added, never changed or removed."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, select
+
+
+class AuditKind(StrEnum):
+    STAGE = "stage"
+    DECISION = "decision"
+    OPERATOR = "operator"
+    PRIVACY = "privacy"  # ID images deleted, personal data exported or erased
+
+
+class AuditEventBase(SQLModel):
+    order_id: str = Field(index=True, max_length=64)
+    # Per-order sequence number from the workflow: a retried write is recognised and skipped.
+    # None for rows written outside the workflow (sweeper, erasure, CLI).
+    seq: int | None = None
+    kind: str = Field(max_length=32)
+    stage: str = Field(max_length=32)
+    actor: str = Field(max_length=64)  # "workflow", "agent:<id>", "operator:<id>", "retention", ...
+    note: str = Field(default="", max_length=500)
+    at: datetime
+
+
+class AuditEvent(AuditEventBase, table=True):
+    __table_args__ = (
+        UniqueConstraint("order_id", "seq"),
+        UniqueConstraint("order_id", "dedupe_key", name="uq_auditevent_order_id_dedupe_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Names a one-time event (e.g. "id_images_deleted") for writers without a `seq`, so their
+    # retries are recognised too. Several NULLs never collide.
+    dedupe_key: str | None = Field(default=None, max_length=100)
+
+
+class AuditEventPublic(AuditEventBase):
+    """An audit row as exports and operators see it."""
+
+
+def already_recorded(session: Session, order_id: str, dedupe_key: str) -> bool:
+    found = session.exec(
+        select(AuditEvent.id).where(AuditEvent.order_id == order_id, AuditEvent.dedupe_key == dedupe_key)
+    ).first()
+    return found is not None

@@ -1,0 +1,58 @@
+"""Delivery attempts: mode, whether a code was needed, wrong code entries, outcome.
+
+The attempt's code itself lives sealed in `DeliveryCode` (same order id and attempt number), so
+this table and every export of it hold no code.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, select
+
+from orderflow.records import RecordDeliveryAttempt
+
+
+class DeliveryAttemptBase(SQLModel):
+    order_id: str = Field(index=True, max_length=64)
+    attempt: int
+    code_required: bool
+    delivery_mode: str = Field(max_length=32)
+    wrong_codes: int = 0
+    outcome: str | None = Field(default=None, max_length=32)  # None while under way
+    started_at: datetime
+    ends_at: datetime
+    ended_at: datetime | None = None
+
+
+class DeliveryAttempt(DeliveryAttemptBase, table=True):
+    __table_args__ = (UniqueConstraint("order_id", "attempt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class DeliveryAttemptPublic(DeliveryAttemptBase):
+    pass
+
+
+def record_delivery_attempt(session: Session, request: RecordDeliveryAttempt) -> None:
+    """Upsert by order and attempt. Writes may land out of order, so an ended attempt stays ended
+    and the count of wrong codes never goes down.
+
+    Two first writes at once: the loser's commit fails and Temporal retries its activity, which
+    then updates the row the winner wrote.
+    """
+    row = session.exec(
+        select(DeliveryAttempt).where(
+            DeliveryAttempt.order_id == request.order_id, DeliveryAttempt.attempt == request.attempt
+        )
+    ).first()
+    if row is None:
+        session.add(DeliveryAttempt(**request.model_dump()))
+        session.commit()
+        return
+    wrong_codes = max(row.wrong_codes, request.wrong_codes)
+    if row.outcome is None or request.outcome is not None:
+        row.sqlmodel_update(request.model_dump())
+    row.wrong_codes = wrong_codes
+    session.add(row)
+    session.commit()

@@ -1,0 +1,84 @@
+"""What Temporal keeps of a finished high-value order: ciphertext only. Read without the codec,
+the history holds neither the customer's name nor any delivery code; the codec endpoint gives
+an operator the plain payloads back."""
+
+from collections.abc import Iterator
+
+from google.protobuf.message import Message
+from temporalio.api.common.v1 import Payload
+from temporalio.api.history.v1 import History
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from orderflow.codec import ENCODING
+from orderflow.commands import CourierHandover
+from orderflow.order import IdentMethod
+from orderflow.stages import Stage
+from tests.privacy.codec_api import OPERATOR, as_json, codec_client, from_json
+from tests.workflows.harness import make_order, out_for_delivery, running_order_worker
+from workflows.order import OrderWorkflow
+
+PERSONAL = ["Erika", "Mustermann", "erika@example.org", "1964-08-12", "Heidestr", "Köln"]
+
+
+def payloads_in(message: Message) -> Iterator[Payload]:
+    """Every payload anywhere in a protobuf message (inputs, results, failures, headers ...)."""
+    if isinstance(message, Payload):
+        yield message
+        return
+    for field, value in message.ListFields():
+        if field.type != field.TYPE_MESSAGE:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            values = list(value.values())
+        elif field.label == field.LABEL_REPEATED:
+            values = list(value)
+        else:
+            values = [value]
+        for item in values:
+            if isinstance(item, Message):
+                yield from payloads_in(item)
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+async def test_history_of_a_delivered_high_value_order_holds_no_name_and_no_code(time_skipping_env, engine, settings):
+    async with running_order_worker(time_skipping_env.client, engine, settings) as h:
+        order = make_order(IdentMethod.NONE, unit_price="899.00")
+        handle = await h.start(order)
+        status = await out_for_delivery(time_skipping_env, handle)
+        assert status.code_required
+        code = h.code(order.order_id, 1)
+        # A wrong code first: what the courier types lands in history as update input.
+        await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=wrong(code)))
+        accepted = await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=code))
+        assert accepted.accepted
+        assert (await handle.result()).stage == Stage.DELIVERED
+        history = await handle.fetch_history()
+
+    raw = History(events=history.events).SerializeToString()
+    for secret in [*PERSONAL, code, wrong(code)]:
+        assert secret.encode() not in raw, f"{secret!r} is readable in the history"
+    payloads = list(payloads_in(History(events=history.events)))
+    # Search attributes are the only plain payloads (stage, customer number ...; no names by design).
+    search_attributes = {
+        id(p) for e in history.events for p in e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields.values()
+    } | {id(p) for e in history.events for p in e.workflow_execution_started_event_attributes.search_attributes.indexed_fields.values()}
+    plain = [p for p in payloads if p.metadata.get("encoding") != ENCODING]
+    assert len(plain) == len([p for p in payloads if id(p) in search_attributes])
+
+    # The operator's view through the codec endpoint: the same history, readable.
+    started = history.events[0].workflow_execution_started_event_attributes
+    courier_inputs = [
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.args
+        for e in history.events
+        if e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+    ]
+    sealed = [*started.input.payloads, *(p for args in courier_inputs for p in args.payloads)]
+    async with codec_client(settings) as api:
+        answer = await api.post("/codec/decode", json=as_json(sealed), headers=OPERATOR | {"X-Namespace": "default"})
+    assert answer.status_code == 200
+    decoded = [pydantic_data_converter.payload_converter.from_payload(p) for p in from_json(answer.json())]
+    assert decoded[0]["customer"]["last_name"] == "Mustermann"
+    assert {d.get("code") for d in decoded[1:]} >= {code, wrong(code)}
