@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio import activity
 
+from orderflow.crypto import Keyring
 from orderflow.delivery_codes import as_utc, codes_match, find_code, new_code, open_code, seal_code
 from orderflow.records import (
     CHECK_DELIVERY_CODE,
@@ -20,8 +21,9 @@ from orderflow.store.codes import DeliveryCode
 
 
 class DeliveryCodeActivities:
-    def __init__(self, engine: Engine, key: bytes) -> None:
+    def __init__(self, engine: Engine, key: bytes | Keyring) -> None:
         self._engine = engine
+        # A keyring seals with the current key and still opens codes sealed before a rotation.
         self._key = key
 
     @activity.defn(name=ISSUE_DELIVERY_CODE)

@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from orderflow.blobs import BlobStore
 from orderflow.records import (
@@ -31,7 +30,7 @@ from orderflow.store.orders import AuditEvent, Order
 
 
 class StoreActivities:
-    def __init__(self, engine: Engine, blobs: BlobStore | None = None) -> None:
+    def __init__(self, engine: Engine, blobs: BlobStore) -> None:
         self._engine = engine
         self._blobs = blobs
 
@@ -106,8 +105,6 @@ class StoreActivities:
 
     @activity.defn(name=DELETE_ID_IMAGES)
     def delete_id_images(self, request: DeleteIdImages) -> None:
-        if self._blobs is None:
-            raise ApplicationError("this worker has no blob store", type="misconfigured", non_retryable=True)
         # The server's clock: when the workflow asked for the deletion, the same on every retry.
         at = activity.info().scheduled_time.astimezone(UTC)
         removed = delete_id_images(self._engine, self._blobs, request.order_id, request.reason, at)

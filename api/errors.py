@@ -15,6 +15,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.redaction import redact_path
+
 log = logging.getLogger("orderflow.api")
 
 
@@ -103,7 +105,7 @@ def install(app: FastAPI, page_errors: PageErrors | None = None) -> None:
     async def temporal_error(request: Request, error: RPCError) -> Response:
         # Calls that can fail because of the request are mapped where they are made; what is left
         # here is the service being away or overloaded: worth a retry, not a bug report.
-        log.warning("temporal call failed on %s %s: %s", request.method, request.url.path, error.status)
+        log.warning("temporal call failed on %s %s: %s", request.method, redact_path(request.url.path), error.status)
         if error.status == RPCStatusCode.NOT_FOUND:
             return respond(request, not_found("order_not_found", "there is no order with this id"))
         return error_response(ApiError(503, "temporal_unavailable", "the order service is busy; try again shortly"))
@@ -112,5 +114,5 @@ def install(app: FastAPI, page_errors: PageErrors | None = None) -> None:
     async def unexpected(request: Request, error: Exception) -> Response:
         # The last guard: a bug still answers in the one error shape. Only the type is logged here,
         # since messages of arbitrary exceptions may carry request data.
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, redact_path(request.url.path))
         return error_response(ApiError(500, "internal_error", "something went wrong on our side; try again shortly"))

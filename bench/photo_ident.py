@@ -9,6 +9,7 @@ memory of the process: the vision worker's footprint. Targets: p95 <= 1.0 s, RSS
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -93,6 +94,8 @@ def main() -> None:
         verdict = DeepFace.verify(str(front_path), str(portrait_path), **verify)
         verify_seconds.append(time.perf_counter() - begin)
 
+    # The machine is shared: the load average tells whether other work competed for the 2 cores.
+    print(f"load average (1/5/15 min) at the end: {' / '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"images: 3 JPEG, {sum(len(d) for d in images.values()) / 1e6:.1f} MB, 1600x1200 / 1200x1600")
     print(f"model load (once per worker): {load_seconds:.2f} s")
     print(

@@ -71,7 +71,8 @@ class HandoverResult(BaseModel):
 
 class DeliveryFailed(BaseModel):
     attempt: int
-    reason: str = ""
+    # A short code the customer's message explains: not_home, no_access, refused, id_check_failed, ...
+    reason: str = Field(default="", max_length=32)
 
 
 class CancelOrder(BaseModel):

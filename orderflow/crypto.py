@@ -6,8 +6,12 @@ import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+if TYPE_CHECKING:
+    from orderflow.settings import Settings
 
 NONCE_BYTES = 12
 
@@ -54,6 +58,9 @@ class Keyring:
     def current(self) -> bytes:
         return self.keys[self.current_id]
 
+    def newest_first(self) -> list[bytes]:
+        return [self.current, *(key for key_id, key in self.keys.items() if key_id != self.current_id)]
+
     def key(self, key_id: str) -> bytes:
         try:
             return self.keys[key_id]
@@ -72,3 +79,8 @@ def keyring(current_id: str, current_key: str, previous_keys: str = "") -> Keyri
     # The current key wins over a previous key of the same id.
     keys[current_id] = load_key(current_key)
     return Keyring(current_id=current_id, keys=keys)
+
+
+def data_keys(settings: "Settings") -> Keyring:
+    """The keyring of ORDERFLOW_DATA_KEY (id ORDERFLOW_DATA_KEY_ID) and ORDERFLOW_PREVIOUS_DATA_KEYS."""
+    return keyring(settings.data_key_id, settings.data_key, settings.previous_data_keys)

@@ -4,10 +4,11 @@ import hmac
 import secrets
 from datetime import UTC, datetime
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from orderflow.crypto import open_sealed, seal
+from orderflow.crypto import Keyring, open_sealed, seal
 from orderflow.store.codes import DeliveryCode
 
 CODE_DIGITS = 6
@@ -22,12 +23,20 @@ def _bound_to(order_id: str, attempt: int) -> bytes:
     return f"{order_id}:{attempt}".encode()
 
 
-def seal_code(key: bytes, order_id: str, attempt: int, code: str) -> bytes:
-    return seal(key, code.encode(), _bound_to(order_id, attempt))
+def seal_code(key: bytes | Keyring, order_id: str, attempt: int, code: str) -> bytes:
+    current = key.current if isinstance(key, Keyring) else key
+    return seal(current, code.encode(), _bound_to(order_id, attempt))
 
 
-def open_code(key: bytes, row: DeliveryCode) -> str:
-    return open_sealed(key, row.sealed_code, _bound_to(row.order_id, row.attempt)).decode()
+def open_code(key: bytes | Keyring, row: DeliveryCode) -> str:
+    """With a keyring, a code sealed before a key rotation still opens (it lives a day at most)."""
+    candidates = key.newest_first() if isinstance(key, Keyring) else [key]
+    for candidate in candidates[:-1]:
+        try:
+            return open_sealed(candidate, row.sealed_code, _bound_to(row.order_id, row.attempt)).decode()
+        except InvalidTag:
+            continue  # sealed with an older key: GCM's tag tells, so trying is safe
+    return open_sealed(candidates[-1], row.sealed_code, _bound_to(row.order_id, row.attempt)).decode()
 
 
 def codes_match(expected: str, given: str) -> bool:
@@ -41,7 +50,9 @@ def find_code(engine: Engine, order_id: str, attempt: int) -> DeliveryCode | Non
         ).first()
 
 
-def live_code(engine: Engine, key: bytes, order_id: str, attempt: int, now: datetime | None = None) -> str | None:
+def live_code(
+    engine: Engine, key: bytes | Keyring, order_id: str, attempt: int, now: datetime | None = None
+) -> str | None:
     """The plaintext code of this attempt while it is valid, for the customer's own eyes only."""
     row = find_code(engine, order_id, attempt)
     now = now or datetime.now(UTC)

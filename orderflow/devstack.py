@@ -46,6 +46,9 @@ class DevStack:
             str(self.temporal_port),
             "--ui-port",
             str(self.ui_port),
+            # The UI decrypts payloads through the API's codec endpoint (operators sign in at /codec/session).
+            "--ui-codec-endpoint",
+            f"http://localhost:{self.api_port}/codec",
             "--namespace",
             self.settings.temporal_namespace,
             "--log-level",
@@ -59,16 +62,24 @@ class DevStack:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                client = await Client.connect(self.settings.temporal_address, namespace=self.settings.temporal_namespace)
+                client = await Client.connect(
+                    self.settings.temporal_address, namespace=self.settings.temporal_namespace
+                )
                 await search_attributes.register(client, self.settings.temporal_namespace)
                 return
             except Exception:
                 if time.monotonic() > deadline or self.processes["temporal"].poll() is not None:
-                    raise RuntimeError(f"Temporal dev server did not come up; see {self.settings.data_dir}/temporal.log")
+                    raise RuntimeError(
+                        f"Temporal dev server did not come up; see {self.settings.data_dir}/temporal.log"
+                    )
                 await asyncio.sleep(0.3)
 
     def start_workers(self) -> None:
         self._spawn("workers", [sys.executable, "-m", "workers"])
+
+    def start_retention_sweeper(self) -> None:
+        # ID images older than ORDERFLOW_IMAGE_RETENTION go even when their order never decided.
+        self._spawn("retention", [sys.executable, "-m", "orderflow.retention", "--every", "PT1H"])
 
     def start_api(self) -> None:
         command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port)]
@@ -88,7 +99,7 @@ class DevStack:
 
     def stop(self) -> None:
         # Workers and API first, so they finish in-flight work against a server that is still up.
-        for name in ("api", "workers", "temporal"):
+        for name in ("api", "retention", "workers", "temporal"):
             process = self.processes.pop(name, None)
             if process is None or process.poll() is not None:
                 continue
@@ -114,10 +125,12 @@ class DevStack:
 
 def main() -> None:
     settings = get_settings()
-    stack = DevStack(settings)
+    # Readable lines in a terminal; production keeps the JSON default for log shippers.
+    stack = DevStack(settings, env={"ORDERFLOW_LOG_FORMAT": os.environ.get("ORDERFLOW_LOG_FORMAT", "text")})
     try:
         stack.start_temporal()
         stack.start_workers()
+        stack.start_retention_sweeper()
         stack.start_api()
     except BaseException:
         stack.stop()
@@ -129,6 +142,7 @@ orderflow is running (data in {settings.data_dir.resolve()}):
   Temporal server  {settings.temporal_address}, namespace {settings.temporal_namespace}
   API              http://localhost:{stack.api_port}/docs   health: /healthz
   Dev outbox       http://localhost:{stack.api_port}/dev/outbox
+  Codec sign-in    http://localhost:{stack.api_port}/codec/session   (lets the UI show decrypted payloads)
 Ctrl-C stops everything.
 """,
         flush=True,

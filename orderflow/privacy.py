@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from orderflow.blobs import BlobStore
+from orderflow.settings import Settings, get_settings
 from orderflow.stages import FINAL
 from orderflow.store.audit import AuditEvent, AuditEventPublic, AuditKind
 from orderflow.store.codes import DeliveryCode
@@ -162,8 +163,7 @@ def _audit(order: Order, actor: str, note: str, at: datetime) -> AuditEvent:
     return AuditEvent(order_id=order.order_id, kind=AuditKind.PRIVACY, stage=order.stage, actor=actor, note=note, at=at)
 
 
-def main(argv: list[str] | None = None) -> None:
-    from orderflow.settings import get_settings
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
     from orderflow.store.engine import create_schema, make_engine
 
     parser = argparse.ArgumentParser(prog="python -m orderflow.privacy", description=__doc__.split("\n")[0])
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customer-no", required=True)
     parser.add_argument("--out", help="export: write the JSON here instead of standard output")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    settings = settings or get_settings()
     engine = make_engine(settings.sqlalchemy_url)
     create_schema(engine)
     blobs = BlobStore(settings.blob_path)

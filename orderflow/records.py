@@ -107,6 +107,9 @@ class RecordDeliveryAttempt(BaseModel):
     started_at: datetime
     ends_at: datetime
     ended_at: datetime | None = None
+    # Rises with every write of the workflow: background writes may land out of order, and an
+    # operator may re-open an ended attempt, so the newest revision wins.
+    revision: int = 0
 
 
 class DeleteIdImages(BaseModel):

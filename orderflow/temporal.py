@@ -12,17 +12,12 @@ from temporalio.converter import DataConverter, DefaultFailureConverterWithEncod
 from temporalio.runtime import Runtime
 
 from orderflow.codec import EncryptionCodec
-from orderflow.crypto import Keyring, keyring
+from orderflow.crypto import data_keys
 from orderflow.settings import Settings, get_settings
 
 
-def payload_keys(settings: Settings | None = None) -> Keyring:
-    settings = settings or get_settings()
-    return keyring(settings.data_key_id, settings.data_key, settings.previous_data_keys)
-
-
 def payload_codec(settings: Settings | None = None) -> EncryptionCodec:
-    return EncryptionCodec(payload_keys(settings))
+    return EncryptionCodec(data_keys(settings or get_settings()))
 
 
 def data_converter(settings: Settings | None = None) -> DataConverter:

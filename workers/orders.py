@@ -8,7 +8,8 @@ from temporalio.worker import Worker
 from activities.delivery_codes import DeliveryCodeActivities
 from activities.policy import PolicyActivities
 from activities.store import StoreActivities
-from orderflow.crypto import load_key
+from orderflow.blobs import BlobStore
+from orderflow.crypto import data_keys
 from orderflow.settings import Settings
 from orderflow.store.engine import create_schema, make_engine
 from workers.common import main
@@ -18,8 +19,8 @@ from workflows.order import OrderWorkflow
 def build_orders_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
     create_schema(engine)
-    store = StoreActivities(engine)
-    codes = DeliveryCodeActivities(engine, load_key(settings.data_key))
+    store = StoreActivities(engine, BlobStore(settings.blob_path))
+    codes = DeliveryCodeActivities(engine, data_keys(settings))
     policy = PolicyActivities(settings)
     return Worker(
         client,
@@ -29,6 +30,10 @@ def build_orders_worker(client: Client, settings: Settings) -> Worker:
             policy.load_order_policy,
             store.record_order,
             store.record_stage_change,
+            store.record_photo_check,
+            store.record_video_session,
+            store.record_delivery_attempt,
+            store.delete_id_images,
             codes.issue_delivery_code,
             codes.check_delivery_code,
         ],

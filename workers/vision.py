@@ -29,7 +29,8 @@ def build_vision_worker(client: Client, settings: Settings) -> Worker:
     activities = VisionActivities(models, BlobStore(settings.blob_path), limits)
     return Worker(
         client,
-        task_queue=task_queues.VISION,
+        # `vision`, or `vision-<suffix>` beside an `orders-<suffix>` deployment.
+        task_queue=task_queues.sibling(settings.task_queue, task_queues.VISION),
         activities=[activities.photo_ident],
         # CPU-bound: more photo-idents at once than cores only makes each one slower.
         activity_executor=ThreadPoolExecutor(max_workers=settings.vision_concurrency),

@@ -56,6 +56,7 @@ class Delivery(OrderBase):
                 await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
                 if attempt.outcome is None:
                     attempt.outcome = "end_of_day"
+                self._record_attempt(attempt)
                 if attempt.outcome == "delivered":
                     self._enter(
                         Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
@@ -70,6 +71,7 @@ class Delivery(OrderBase):
                 attempt.outcome = None
                 attempt.wrong_codes = 0
                 self._next_day_starts_at = None
+                self._record_attempt(attempt)
                 self._enter(Stage.OUT_FOR_DELIVERY, note=f"attempt {number} re-opened by an operator")
             day = next_day
         self._enter(Stage.RETURNED, event=Event.RETURNED, note=f"{self._policy.delivery_attempts} attempts failed")
@@ -86,6 +88,7 @@ class Delivery(OrderBase):
             )
         self._attempt = attempt
         self._next_day_starts_at = None
+        self._record_attempt(attempt)
         self._enter(
             Stage.OUT_FOR_DELIVERY,
             event=Event.DELIVERY_CODE if attempt.code_required else None,
@@ -136,6 +139,7 @@ class Delivery(OrderBase):
                 return HandoverResult(accepted=attempt.outcome == "delivered", reason=attempt.outcome, tries_left=0)
             if not check.matches:
                 attempt.wrong_codes += 1
+                self._record_attempt(attempt)
                 self._record_decision(f"attempt {attempt.number}: wrong code ({attempt.wrong_codes} of {tries})")
                 if attempt.wrong_codes >= tries:
                     attempt.outcome = "code_locked"
@@ -165,7 +169,7 @@ class Delivery(OrderBase):
         if attempt is None or attempt.number != failure.attempt or attempt.outcome is not None:
             workflow.logger.warning("ignored delivery_failed for attempt %s", failure.attempt)
             return
-        attempt.outcome = f"failed: {failure.reason or 'not delivered'}"
+        attempt.outcome = failure.reason or "not_delivered"
 
     @workflow.update
     async def operator_reopen_delivery_attempt(self, action: OperatorAction) -> OperatorActionResult:

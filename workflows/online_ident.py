@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         PhotoIdentResult,
         PhotoVerdict,
     )
+    from orderflow.records import RECORD_PHOTO_CHECK, RECORD_VIDEO_SESSION, RecordPhotoCheck, RecordVideoSession
     from orderflow.stages import IdentOutcome, Stage
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
@@ -48,13 +49,13 @@ class OnlineIdent(OrderBase):
                 if self._photo_tries_used == 0 and self._stage == Stage.AWAITING_IDENT:
                     self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)})
             if self._video and self._video.state == "claimed" and now >= self._video_must_finish_by():
-                self._video.state = "expired"
+                self._set_video_state("expired")
                 self._record_decision(f"video session {self._video.session_id} ended without a verdict")
                 self._after_ident_try_failed(why="video_expired")
             if now >= self._ident_deadline and self._stage in (Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT):
                 # A running photo check or a call an agent already claimed may still finish.
                 if self._video and self._video.state == "waiting":
-                    self._video.state = "expired"
+                    self._set_video_state("expired")
                 self._decide_doorstep(why="deadline")
                 continue
 
@@ -85,6 +86,7 @@ class OnlineIdent(OrderBase):
     def _decide_identified(self, outcome: IdentOutcome, event: Event, context: MessageContext | None = None) -> None:
         self._ident_outcome = outcome
         self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=outcome.value)
+        self._delete_id_images(outcome.value)
         self._enter(Stage.IDENTIFIED, event=event, context=context, note=outcome.value)
 
     def _decide_doorstep(
@@ -92,15 +94,31 @@ class OnlineIdent(OrderBase):
     ) -> None:
         self._ident_outcome = IdentOutcome.DOORSTEP
         self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=f"doorstep:{why}")
+        self._delete_id_images(f"doorstep: {why}")
         self._enter(Stage.DOORSTEP_FALLBACK, event=event, context={"why": why, **(context or {})}, note=why)
 
     @workflow.update
     async def submit_photos(self, photos: SubmitPhotos) -> PhotoSubmissionResult:
         self._photo_tries_used += 1
-        self._enter(Stage.PHOTO_CHECK, note=f"submission {self._photo_tries_used}")
+        self._photo_submissions += 1
+        self._enter(Stage.PHOTO_CHECK, note=f"submission {self._photo_submissions}")
         result = await self._check_photos(photos)
         self._record_decision(
-            f"photo check {self._photo_tries_used}: {result.verdict.value} {' '.join(result.reasons)}"
+            f"photo check {self._photo_submissions}: {result.verdict.value} {' '.join(result.reasons)}"
+        )
+        self._store(
+            RECORD_PHOTO_CHECK,
+            RecordPhotoCheck(
+                order_id=self._order.order_id,
+                submission=self._photo_submissions,
+                verdict=result.verdict.value,
+                reasons=result.reasons,
+                images=result.images,
+                document_type=result.document_type,
+                face_distance=result.face_distance,
+                face_threshold=result.face_threshold,
+                at=workflow.now(),
+            ),
         )
         if self._cancel_reason is not None:
             pass  # the run loop cancels the order; the verdict no longer matters
@@ -173,6 +191,7 @@ class OnlineIdent(OrderBase):
     def _open_video_session(self, note: str) -> str:
         session_id = str(workflow.uuid4())
         self._video = VideoSession(session_id=session_id, requested_at=workflow.now())
+        self._set_video_state("waiting")
         self._enter(
             Stage.AWAITING_VIDEO_AGENT,
             event=Event.VIDEO_CALL_BOOKED,
@@ -182,12 +201,31 @@ class OnlineIdent(OrderBase):
         )
         return session_id
 
+    def _set_video_state(self, state: str, reason: str = "") -> None:
+        video = self._video
+        assert video is not None
+        video.state = state
+        decided = state in ("approved", "rejected", "expired", "withdrawn")
+        self._store(
+            RECORD_VIDEO_SESSION,
+            RecordVideoSession(
+                order_id=self._order.order_id,
+                session_id=video.session_id,
+                state=state,
+                agent_id=video.agent_id,
+                requested_at=video.requested_at,
+                claimed_at=video.claimed_at,
+                decided_at=workflow.now() if decided else None,
+                reason=reason,
+            ),
+        )
+
     @workflow.update
     async def claim_video_session(self, claim: ClaimVideoSession) -> ClaimResult:
         assert self._video is not None
-        self._video.state = "claimed"
         self._video.agent_id = claim.agent_id
         self._video.claimed_at = workflow.now()
+        self._set_video_state("claimed")
         self._enter(Stage.VIDEO_IN_PROGRESS, note=f"claimed by agent {claim.agent_id}")
         customer = self._order.customer
         return ClaimResult(
@@ -224,7 +262,7 @@ class OnlineIdent(OrderBase):
             # Signals cannot be refused; an unknown, foreign or late verdict is ignored without harm.
             workflow.logger.warning("ignored video_ident_result for session %s", result.session_id)
             return
-        video.state = result.verdict
+        self._set_video_state(result.verdict, reason=result.reason)
         self._record_decision(f"video verdict {result.verdict}: {result.reason}", actor=f"agent:{result.agent_id}")
         context: MessageContext = {"verdict": result.verdict, "reason": result.reason}
         if result.verdict == "approved":
@@ -235,7 +273,7 @@ class OnlineIdent(OrderBase):
     @workflow.update
     async def choose_doorstep(self, choice: ChooseDoorstep) -> OrderStatus:
         if self._video is not None and self._video.state == "waiting":
-            self._video.state = "withdrawn"
+            self._set_video_state("withdrawn")
         self._decide_doorstep(why="customer_choice")
         return self.status()
 
@@ -266,7 +304,7 @@ class OnlineIdent(OrderBase):
     @workflow.update
     async def operator_force_doorstep(self, action: OperatorAction) -> OperatorActionResult:
         if self._video is not None and self._video.state in ("waiting", "claimed"):
-            self._video.state = "withdrawn"
+            self._set_video_state("withdrawn")
         self._record_operator_action(action, "forced the doorstep ID check")
         self._decide_doorstep(why="operator")
         return OperatorActionResult(done=True, stage=self._stage, message="the courier will check the ID at the door")

@@ -82,6 +82,8 @@ class OrderWorkflow(OnlineIdent, Delivery):
         if self._cancel_reason is None:
             await self._deliver()
         if self._cancel_reason is not None:
+            if self._ident_outcome == IdentOutcome.PENDING:
+                self._delete_id_images("cancelled")
             self._enter(Stage.CANCELLED, event=Event.CANCELLED, note=self._cancel_reason)
 
         # Let handlers answer their callers and background writes land before the order closes.

@@ -18,10 +18,14 @@ with workflow.unsafe.imports_passed_through():
         VideoSessionStatus,
     )
     from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageRequest
-    from orderflow.order import OrderInput
+    from orderflow.order import IdentMethod, OrderInput
     from orderflow.policy import OrderPolicy
     from orderflow.records import (
+        DELETE_ID_IMAGES,
+        RECORD_DELIVERY_ATTEMPT,
         RECORD_STAGE_CHANGE,
+        DeleteIdImages,
+        RecordDeliveryAttempt,
         RecordStageChange,
     )
     from orderflow.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
@@ -46,7 +50,9 @@ class OrderBase:
         self._background: list[asyncio.Task[Any]] = []
         self._ident_outcome = IdentOutcome.PENDING
         self._ident_deadline: datetime | None = None
-        self._photo_tries_used = 0
+        self._photo_tries_used = 0  # given back when the check itself broke
+        self._photo_submissions = 0  # every submission, for the store
+        self._store_revision = 0
         self._video: VideoSession | None = None
         self._cancel_reason: str | None = None
         self._delivery_mode: DeliveryMode | None = None
@@ -166,7 +172,34 @@ class OrderBase:
             kind=kind,
             at=workflow.now(),
         )
-        self._in_background(workflow.start_activity(RECORD_STAGE_CHANGE, record, **activity_options.STORE))
+        self._store(RECORD_STAGE_CHANGE, record)
+
+    def _store(self, activity_name: str, record: Any) -> None:
+        self._in_background(workflow.start_activity(activity_name, record, **activity_options.STORE))
+
+    def _delete_id_images(self, reason: str) -> None:
+        # The ident decision is final: the photos have done their job (DESIGN.md, data rules).
+        if self._order.ident_method == IdentMethod.ONLINE:
+            self._store(DELETE_ID_IMAGES, DeleteIdImages(order_id=self._order.order_id, reason=reason))
+
+    def _record_attempt(self, attempt: DeliveryAttempt) -> None:
+        assert self._delivery_mode is not None
+        self._store_revision += 1
+        self._store(
+            RECORD_DELIVERY_ATTEMPT,
+            RecordDeliveryAttempt(
+                order_id=self._order.order_id,
+                attempt=attempt.number,
+                code_required=attempt.code_required,
+                delivery_mode=self._delivery_mode.value,
+                wrong_codes=attempt.wrong_codes,
+                outcome=attempt.outcome,
+                started_at=attempt.day.starts_at,
+                ends_at=attempt.day.ends_at,
+                ended_at=workflow.now() if attempt.outcome else None,
+                revision=self._store_revision,
+            ),
+        )
 
     def _record_decision(self, note: str, actor: str = "workflow") -> None:
         self._record(kind="decision", note=note, actor=actor)

@@ -11,7 +11,7 @@ from activities.messaging.compose import Composer
 from activities.messaging.mail import Delivery
 from activities.messaging.outbox_delivery import OutboxDelivery
 from activities.messaging.sendgrid_delivery import SendGridDelivery, sendgrid_client
-from orderflow.crypto import load_key
+from orderflow.crypto import data_keys
 from orderflow.delivery_codes import live_code
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
@@ -27,7 +27,7 @@ class MessagingActivities:
     @classmethod
     def from_settings(cls, settings: Settings, engine: Engine) -> "MessagingActivities":
         """SendGrid when `SENDGRID_API_KEY` is set, else the local outbox."""
-        composer = Composer(settings, partial(live_code, engine, load_key(settings.data_key)))
+        composer = Composer(settings, partial(live_code, engine, data_keys(settings)))
         delivery: Delivery
         if settings.sendgrid_api_key:
             sender = From(settings.mail_from, settings.mail_from_name)

@@ -12,6 +12,7 @@ from api.workflow_calls import settled_status
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import live_code
 from orderflow.links import ident_url
+from orderflow.order import IdentMethod
 from orderflow.stages import FINAL, IdentOutcome, Stage
 
 router = APIRouter(prefix="/track", tags=["customer"])
@@ -33,13 +34,14 @@ async def tracking_page(
         # The database read blocks: off the event loop.
         key = load_key(settings.data_key)
         code = await anyio.to_thread.run_sync(live_code, engine, key, order_id, status.attempt)
-    awaiting_ident = status.stage == Stage.AWAITING_IDENT and status.ident_outcome == IdentOutcome.PENDING
+    # While identification is open, the customer's next step is on the ident page.
+    ident_open = status.ident_outcome == IdentOutcome.PENDING and status.stage not in FINAL
     return render_page(
         request,
         "tracking.html",
         status=status,
         code=code,
         code_last_valid=last_valid_moment(status.code_valid_until) if status.code_valid_until else None,
-        ident_url=ident_url(settings, order_id) if awaiting_ident else None,
+        ident_url=ident_url(settings, order_id) if ident_open and status.ident_method == IdentMethod.ONLINE else None,
         refresh_seconds=None if status.stage in FINAL else 60,
     )

@@ -1,3 +1,3 @@
 from orderflow.ops.cli import main
 
-raise SystemExit(main())
+main()

@@ -6,8 +6,11 @@ python -m orderflow.ops setup-search-attributes
 
 import argparse
 import asyncio
+import os
+import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import NoReturn
 
 from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
@@ -50,7 +53,8 @@ async def stuck(client: Client, settings: Settings, args: argparse.Namespace) ->
         return "\n".join(order.model_dump_json() for order in orders)
     if not orders:
         return "no stuck orders"
-    return "\n".join(_line(order) for order in orders)
+    more = [f"(stopped at {args.limit}; there may be more: --limit)"] if report.truncated else []
+    return "\n".join([*(_line(order) for order in orders), *more])
 
 
 async def setup_search_attributes(client: Client, settings: Settings, args: argparse.Namespace) -> str:
@@ -67,10 +71,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> str:
     return await COMMANDS[args.command](client, settings, args)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = parser().parse_args(argv)
-    print(asyncio.run(run(args, get_settings())))
-    return 0
+    try:
+        print(asyncio.run(run(args, get_settings())))
+        code = 0
+    except Exception as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        code = 1
+    # The SDK's runtime threads can abort a short-lived process while the interpreter tears down
+    # (temporalio/sdk-python#300): a one-shot setup container would report a crash for a success.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _line(order: StuckOrder) -> str:

@@ -35,6 +35,8 @@ class StuckReport(BaseModel):
     # The same search for the Temporal UI's search box.
     query: str
     orders: list[StuckOrder]
+    # The search stopped at `limit`: visibility cannot sort by age, so older ones may be missing.
+    truncated: bool = False
 
 
 class NeverStuck(ValueError):
@@ -86,7 +88,7 @@ async def find_stuck(
         async for execution in client.list_workflows(query, limit=limit)
     ]
     orders = sorted((order for order in found if order is not None), key=lambda order: order.since)
-    return StuckReport(as_of=now, query=query, orders=orders)
+    return StuckReport(as_of=now, query=query, orders=orders, truncated=len(found) >= limit)
 
 
 def _stuck_order(

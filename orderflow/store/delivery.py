@@ -22,6 +22,7 @@ class DeliveryAttemptBase(SQLModel):
     started_at: datetime
     ends_at: datetime
     ended_at: datetime | None = None
+    revision: int = 0
 
 
 class DeliveryAttempt(DeliveryAttemptBase, table=True):
@@ -35,8 +36,7 @@ class DeliveryAttemptPublic(DeliveryAttemptBase):
 
 
 def record_delivery_attempt(session: Session, request: RecordDeliveryAttempt) -> None:
-    """Upsert by order and attempt. Writes may land out of order, so an ended attempt stays ended
-    and the count of wrong codes never goes down.
+    """Upsert by order and attempt. Writes may land out of order: the highest revision wins.
 
     Two first writes at once: the loser's commit fails and Temporal retries its activity, which
     then updates the row the winner wrote.
@@ -50,9 +50,7 @@ def record_delivery_attempt(session: Session, request: RecordDeliveryAttempt) ->
         session.add(DeliveryAttempt(**request.model_dump()))
         session.commit()
         return
-    wrong_codes = max(row.wrong_codes, request.wrong_codes)
-    if row.outcome is None or request.outcome is not None:
+    if request.revision >= row.revision:
         row.sqlmodel_update(request.model_dump())
-    row.wrong_codes = wrong_codes
-    session.add(row)
-    session.commit()
+        session.add(row)
+        session.commit()

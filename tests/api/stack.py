@@ -8,6 +8,7 @@ own, for callers that need a socket (headless Chromium, schemathesis) or block t
 """
 
 import asyncio
+import socket
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -80,14 +81,22 @@ async def running_api(client: Client, engine: Engine, settings: Settings) -> Asy
                 yield Api(http=http, h=h, settings=app_settings, app=app)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class LiveStack:
     """uvicorn + orders worker on a background thread and event loop; `with LiveStack(...) as s:`."""
 
     def __init__(self, temporal_target: str, engine: Engine, settings: Settings) -> None:
         self.target = temporal_target
         self.engine = engine
-        self.base_settings = settings
-        self.base_url = ""
+        self.port = _free_port()
+        # The links the API signs must point at this server.
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_settings = settings.model_copy(update={"public_base_url": self.base_url})
         self.settings: Settings | None = None
         self.harness: Harness | None = None
         self._ready = threading.Event()
@@ -132,15 +141,13 @@ class LiveStack:
             self.harness = h
             self.settings = api_settings(self.base_settings, h.task_queue)
             app = create_app(self.settings, temporal=client)
-            config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+            config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
             server = uvicorn.Server(config)
             serving = asyncio.create_task(server.serve())
             while not server.started:
                 if serving.done():
                     serving.result()  # raises what stopped it
                 await asyncio.sleep(0.05)
-            port = server.servers[0].sockets[0].getsockname()[1]
-            self.base_url = f"http://127.0.0.1:{port}"
             self._ready.set()
             await self._stop.wait()
             server.should_exit = True

@@ -62,7 +62,9 @@ async def test_rejected_verdict_means_doorstep(api):
     await api.http.post(f"/agent/video-sessions/{session_id}/claim", headers=AGENT_8)
 
     result = await api.http.post(
-        f"/agent/video-sessions/{session_id}/result", json={"verdict": "rejected", "reason": "photo differs"}, headers=AGENT_8
+        f"/agent/video-sessions/{session_id}/result",
+        json={"verdict": "rejected", "reason": "photo differs"},
+        headers=AGENT_8,
     )
 
     assert result.status_code == 200
@@ -94,7 +96,9 @@ async def test_result_refusals_leave_the_call_alone(api):
     foreign = await api.http.post(url, json={"verdict": "approved"}, headers=AGENT_8)
     assert (foreign.status_code, foreign.json()["code"]) == (403, "foreign_session")
 
-    unknown = await api.http.post(f"/agent/video-sessions/{uuid.uuid4()}/result", json={"verdict": "approved"}, headers=AGENT_7)
+    unknown = await api.http.post(
+        f"/agent/video-sessions/{uuid.uuid4()}/result", json={"verdict": "approved"}, headers=AGENT_7
+    )
     assert unknown.status_code == 404
 
     # The agent id comes from the token, never from the body.
@@ -102,7 +106,9 @@ async def test_result_refusals_leave_the_call_alone(api):
     assert smuggled.status_code == 422
     bad_verdict = await api.http.post(url, json={"verdict": "maybe"}, headers=AGENT_7)
     assert bad_verdict.status_code == 422
-    assert (await api.http.post(url, content=b"{not json", headers={**AGENT_7, "Content-Type": "application/json"})).status_code == 422
+    assert (
+        await api.http.post(url, content=b"{not json", headers={**AGENT_7, "Content-Type": "application/json"})
+    ).status_code == 422
 
     status = await wait_for_stage(handle, Stage.VIDEO_IN_PROGRESS)
     assert status.video_session.state == "claimed" and status.video_session.agent_id == "agent-7"

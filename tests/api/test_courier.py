@@ -17,7 +17,9 @@ async def out_for_delivery(api, env, ident_method=IdentMethod.NONE, unit_price="
         await env.sleep(status.next_delivery_day - await env.get_current_time() + timedelta(minutes=1))
         status = await wait_for_stage(handle, Stage.OUT_FOR_DELIVERY)
         if number < attempt:
-            await api.http.post(f"/courier/deliveries/{order.order_id}/failed-attempt", json={"attempt": number}, headers=COURIER)
+            await api.http.post(
+                f"/courier/deliveries/{order.order_id}/failed-attempt", json={"attempt": number}, headers=COURIER
+            )
     return order.order_id, handle
 
 
@@ -49,7 +51,9 @@ async def test_high_value_handover_with_the_code(skipping_api, time_skipping_env
     assert handover.status_code == 200, handover.text
     assert handover.json()["accepted"] and handover.json()["reason"] == "delivered"
     await wait_for_stage(handle, Stage.DELIVERED)
-    late = await api.http.post(f"/courier/deliveries/{order_id}/handover", json={"attempt": 1, "code": code}, headers=COURIER)
+    late = await api.http.post(
+        f"/courier/deliveries/{order_id}/handover", json={"attempt": 1, "code": code}, headers=COURIER
+    )
     assert (late.status_code, late.json()["code"]) == (409, "order_closed")
 
 
@@ -124,7 +128,9 @@ async def test_courier_refusals(skipping_api):
         assert (await api.http.get(base, headers=headers)).status_code == 401
         assert (await api.http.post(f"{base}/handover", json={"attempt": 1}, headers=headers)).status_code == 401
     assert (await api.http.get("/courier/deliveries/NO-SUCH", headers=COURIER)).status_code == 404
-    assert (await api.http.post("/courier/deliveries/NO-SUCH/handover", json={"attempt": 1}, headers=COURIER)).status_code == 404
+    assert (
+        await api.http.post("/courier/deliveries/NO-SUCH/handover", json={"attempt": 1}, headers=COURIER)
+    ).status_code == 404
     not_yet = await api.http.post(f"{base}/handover", json={"attempt": 1, "id_checked": True}, headers=COURIER)
     assert (not_yet.status_code, not_yet.json()["code"]) == (409, "not_out_for_delivery")
     door = (await api.http.get(base, headers=COURIER)).json()
@@ -132,3 +138,7 @@ async def test_courier_refusals(skipping_api):
     for body in ({}, {"attempt": 0}, {"attempt": 1, "code": 123456}, {"attempt": 1, "extra": True}):
         assert (await api.http.post(f"{base}/handover", json=body, headers=COURIER)).status_code == 422, body
     assert (await api.http.post(f"{base}/failed-attempt", json={"attempt": "x"}, headers=COURIER)).status_code == 422
+    assert (await api.http.post(f"{base}/failed-attempt", json={"attempt": 1})).status_code == 401
+    missing = await api.http.post("/courier/deliveries/NO-SUCH/failed-attempt", json={"attempt": 1}, headers=COURIER)
+    assert (missing.status_code, missing.json()["code"]) == (404, "order_not_found")
+    assert (await api.http.get("/courier/deliveries/bad%20id", headers=COURIER)).status_code == 422

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from orderflow.links import LinkPurpose, sign
 from orderflow.order import IdentMethod
 from orderflow.photo_ident import PhotoVerdict
@@ -143,7 +145,7 @@ async def test_missing_or_duplicate_fields_are_422(api):
 
     truncated = await api.http.post(
         photos,
-        content=b"--abc\r\nContent-Disposition: form-data; name=\"front\"; filename=\"a.jpg\"\r\n\r\n\xff\xd8\xff\xe0",
+        content=b'--abc\r\nContent-Disposition: form-data; name="front"; filename="a.jpg"\r\n\r\n\xff\xd8\xff\xe0',
         headers={**JSON, "Content-Type": "multipart/form-data; boundary=abc"},
     )
     assert (truncated.status_code, truncated.json()["code"]) == (422, "malformed_upload")
@@ -273,3 +275,22 @@ async def test_order_without_online_ident(api):
     assert "needs no online identification" in page.text
     response = await api.http.post(f"{api.ident_path(order_id)}/photos", files=three(), headers=JSON)
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("action", ["photos", "video", "doorstep"])
+async def test_every_ident_action_checks_the_link_first(api, action):
+    order_id, handle = await new_order(api)
+    good = api.ident_path(order_id)
+    expired = "/ident/" + sign(api.settings, order_id, LinkPurpose.IDENT, now=datetime.now(UTC) - timedelta(days=3))
+    cases = {
+        f"{good[:-2]}xx": (403, "link_invalid"),
+        expired: (410, "link_expired"),
+        api.ident_path("NO-SUCH-ORDER"): (404, "order_not_found"),
+    }
+    for path, (status_code, code) in cases.items():
+        response = await api.http.post(f"{path}/{action}", files=three(), headers=JSON)
+        assert (response.status_code, response.json()["code"]) == (status_code, code), path
+
+    assert stored_blobs(api, order_id) == []
+    status = await wait_for_stage(handle, Stage.AWAITING_IDENT)
+    assert status.photo_tries_left == 3 and status.video_session is None

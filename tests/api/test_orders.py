@@ -99,7 +99,9 @@ async def test_cancel_before_dispatch_then_409(api):
     await api.http.post("/orders", json=body, headers=STOREFRONT)
     order_id = body["order_id"]
 
-    response = await api.http.post(f"/orders/{order_id}/cancel", json={"reason": "customer withdrew"}, headers=STOREFRONT)
+    response = await api.http.post(
+        f"/orders/{order_id}/cancel", json={"reason": "customer withdrew"}, headers=STOREFRONT
+    )
 
     assert response.status_code == 200
     assert response.json() == {"cancelled": True, "stage": "cancelled"}
@@ -128,9 +130,7 @@ async def test_cancel_body_is_validated(api):
     body = order_body()
     await api.http.post("/orders", json=body, headers=STOREFRONT)
 
-    response = await api.http.post(
-        f"/orders/{body['order_id']}/cancel", json={"reason": "x" * 501}, headers=STOREFRONT
-    )
+    response = await api.http.post(f"/orders/{body['order_id']}/cancel", json={"reason": "x" * 501}, headers=STOREFRONT)
 
     assert response.status_code == 422
     status = (await api.http.get(f"/orders/{body['order_id']}", headers=STOREFRONT)).json()

@@ -1,6 +1,5 @@
 """Fixtures for the messaging tests: a fake SendGrid server, both real databases, a customer."""
 
-import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -8,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
@@ -18,11 +17,8 @@ from orderflow.messages import Event, MessageRequest
 from orderflow.order import Customer
 from orderflow.settings import Settings
 from orderflow.store.codes import DeliveryCode
-from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import data_converter
 from tests.messaging.fake_sendgrid import API_KEY, FakeSendGrid
-
-POSTGRES_URL = os.environ.get("ORDERFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture
@@ -54,33 +50,6 @@ def sendgrid_settings(tmp_path: Path, fake_sendgrid: FakeSendGrid) -> Settings:
 @pytest.fixture
 def outbox_settings(tmp_path: Path) -> Settings:
     return messaging_settings(tmp_path, None)
-
-
-@pytest.fixture(scope="session")
-def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('messaging') / 'orderflow.db'}")
-    create_schema(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
-    # A schema of our own: other test sessions share the database and may drop their tables.
-    schema = f"messaging_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as err:
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} not reachable: {err}")
-    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    create_schema(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

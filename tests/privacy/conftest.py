@@ -1,11 +1,4 @@
-"""The privacy tests run on SQLite and on PostgreSQL (see tests/db.py)."""
-
-import pytest
-from sqlalchemy import Engine
+"""Privacy tests that touch the store take `any_engine` and run on SQLite and on PostgreSQL (see
+tests/db.py); workflow tests keep the suite's `engine`, the one the orders worker writes to."""
 
 from tests.db import any_engine, postgres_engine, sqlite_engine  # noqa: F401
-
-
-@pytest.fixture
-def engine(any_engine: Engine) -> Engine:  # noqa: F811
-    return any_engine

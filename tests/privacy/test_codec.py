@@ -2,6 +2,7 @@
 
 import base64
 import os
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -12,7 +13,9 @@ from temporalio.exceptions import ApplicationError
 
 from orderflow.codec import ENCODING, KEY_ID, EncryptionCodec
 from orderflow.crypto import UnknownKeyId, keyring
+from orderflow.delivery_codes import open_code, seal_code
 from orderflow.settings import Settings
+from orderflow.store.codes import DeliveryCode
 from orderflow.temporal import data_converter, payload_codec
 from tests.workflows.harness import make_order
 
@@ -22,6 +25,7 @@ def new_key() -> str:
 
 
 OLD, NEW = new_key(), new_key()
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 async def test_encrypts_with_the_current_key_and_names_it():
@@ -92,3 +96,23 @@ async def test_failure_messages_are_encrypted_too():
     assert failure.application_failure_info.type == "rejected"  # the machine-readable part stays readable
     decoded = await converter.decode_failure(failure)
     assert "erika@example.org" in str(decoded)
+
+
+def test_a_delivery_code_sealed_before_a_rotation_still_opens():
+    before = DeliveryCode(
+        order_id="A-1",
+        attempt=1,
+        sealed_code=seal_code(keyring("k1", OLD), "A-1", 1, "042917"),
+        valid_until=NOW,
+        created_at=NOW,
+    )
+    rotated = keyring("k2", NEW, f"k1:{OLD}")
+    after = DeliveryCode(
+        order_id="A-1", attempt=2, sealed_code=seal_code(rotated, "A-1", 2, "771203"), valid_until=NOW, created_at=NOW
+    )
+
+    assert open_code(rotated, before) == "042917"
+    assert open_code(rotated, after) == "771203"
+    assert open_code(base64.b64decode(NEW), after) == "771203"  # sealed with the current key
+    with pytest.raises(InvalidTag):
+        open_code(keyring("k2", NEW), before)  # the old key is gone: nothing opens it

@@ -47,7 +47,10 @@ async def test_without_an_operator_token_nothing_is_decoded(settings, headers):
 
 
 async def test_preflight_from_the_ui_is_answered_for_its_origin_only(settings):
-    asks = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,x-namespace"}
+    asks = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-namespace",
+    }
     async with codec_client(settings) as api:
         from_ui = await api.options("/codec/decode", headers=asks | {"Origin": UI})
         from_elsewhere = await api.options("/codec/decode", headers=asks | {"Origin": "https://evil.example"})

@@ -21,20 +21,21 @@ PERSONAL = ["Erika", "Mustermann", "erika@example.org", "1964-08-12", "Heidestr"
 
 
 def payloads_in(message: Message) -> Iterator[Payload]:
-    """Every payload anywhere in a protobuf message (inputs, results, failures, headers ...)."""
+    """Every payload anywhere in a protobuf message (inputs, results, failures, headers ...)
+    except search attributes, which are plain by design (and hold no names, see DESIGN.md)."""
     if isinstance(message, Payload):
         yield message
         return
     for field, value in message.ListFields():
-        if field.type != field.TYPE_MESSAGE:
+        if field.type != field.TYPE_MESSAGE or field.name == "search_attributes":
             continue
-        if field.message_type.GetOptions().map_entry:
-            values = list(value.values())
-        elif field.label == field.LABEL_REPEATED:
-            values = list(value)
-        else:
-            values = [value]
-        for item in values:
+        if isinstance(value, Message):
+            items = [value]
+        elif hasattr(value, "values"):  # a map
+            items = list(value.values())
+        else:  # a repeated field
+            items = list(value)
+        for item in items:
             if isinstance(item, Message):
                 yield from payloads_in(item)
 
@@ -61,12 +62,8 @@ async def test_history_of_a_delivered_high_value_order_holds_no_name_and_no_code
     for secret in [*PERSONAL, code, wrong(code)]:
         assert secret.encode() not in raw, f"{secret!r} is readable in the history"
     payloads = list(payloads_in(History(events=history.events)))
-    # Search attributes are the only plain payloads (stage, customer number ...; no names by design).
-    search_attributes = {
-        id(p) for e in history.events for p in e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields.values()
-    } | {id(p) for e in history.events for p in e.workflow_execution_started_event_attributes.search_attributes.indexed_fields.values()}
-    plain = [p for p in payloads if p.metadata.get("encoding") != ENCODING]
-    assert len(plain) == len([p for p in payloads if id(p) in search_attributes])
+    assert len(payloads) > 20
+    assert all(p.metadata["encoding"] == ENCODING for p in payloads)
 
     # The operator's view through the codec endpoint: the same history, readable.
     started = history.events[0].workflow_execution_started_event_attributes

@@ -1,6 +1,7 @@
 """Schema changes go through Alembic: from empty to head and back, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,16 @@ def test_a_database_from_before_migrations_is_taken_over(empty_engine: Engine):
 
     assert tables(empty_engine) == STORE_TABLES
     assert differences(empty_engine) == []
+
+
+def test_processes_starting_together_migrate_one_after_the_other(empty_engine: Engine):
+    # Workers and API each migrate at start; separate engines stand in for separate processes.
+    engines = [make_engine(empty_engine.url.render_as_string(hide_password=False)) for _ in range(3)]
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(migrate, engines))
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+    assert tables(empty_engine) == STORE_TABLES

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
+from orderflow.blobs import BlobStore
 from orderflow.photo_ident import ImageFinding, ImageKind
 from orderflow.records import (
     RecordDeliveryAttempt,
@@ -27,8 +28,8 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(engine: Engine) -> StoreActivities:
-    return StoreActivities(engine)
+def store(engine: Engine, tmp_path) -> StoreActivities:
+    return StoreActivities(engine, BlobStore(tmp_path / "blobs"))
 
 
 @pytest.fixture
@@ -72,8 +73,14 @@ def test_order_and_stage_changes_once_each(engine, store, order_id):
 
 
 def test_a_late_stage_row_does_not_set_an_older_stage(engine, store, order_id):
-    run(store.record_stage_change, RecordStageChange(order_id=order_id, seq=2, stage="photo_check", at=T0 + timedelta(minutes=2)))
-    run(store.record_stage_change, RecordStageChange(order_id=order_id, seq=1, stage="awaiting_ident", at=T0 + timedelta(minutes=1)))
+    run(
+        store.record_stage_change,
+        RecordStageChange(order_id=order_id, seq=2, stage="photo_check", at=T0 + timedelta(minutes=2)),
+    )
+    run(
+        store.record_stage_change,
+        RecordStageChange(order_id=order_id, seq=1, stage="awaiting_ident", at=T0 + timedelta(minutes=1)),
+    )
 
     assert rows(engine, Order, order_id)[0].stage == "photo_check"
     assert sorted(e.seq for e in rows(engine, AuditEvent, order_id)) == [1, 2]
@@ -141,15 +148,26 @@ def attempt(order_id: str, number: int, **more) -> RecordDeliveryAttempt:
     return RecordDeliveryAttempt.model_validate(values | more)
 
 
-def test_delivery_attempt_upserts_and_an_ended_attempt_stays_ended(engine, store, order_id):
-    run(store.record_delivery_attempt, attempt(order_id, 1))
-    run(store.record_delivery_attempt, attempt(order_id, 1, wrong_codes=2))
-    ended = attempt(order_id, 1, wrong_codes=5, outcome="code_locked", ended_at=T0 + timedelta(days=1, hours=2))
+def test_delivery_attempt_upserts_and_the_newest_revision_wins(engine, store, order_id):
+    run(store.record_delivery_attempt, attempt(order_id, 1, revision=1))
+    run(store.record_delivery_attempt, attempt(order_id, 1, wrong_codes=2, revision=2))
+    ended = attempt(
+        order_id, 1, wrong_codes=5, outcome="code_locked", ended_at=T0 + timedelta(days=1, hours=2), revision=4
+    )
     run(store.record_delivery_attempt, ended)
-    run(store.record_delivery_attempt, attempt(order_id, 1, wrong_codes=3))  # late
+    run(store.record_delivery_attempt, attempt(order_id, 1, wrong_codes=3, revision=3))  # late
     run(store.record_delivery_attempt, ended)  # retried
-    run(store.record_delivery_attempt, attempt(order_id, 2))
+    run(store.record_delivery_attempt, attempt(order_id, 2, revision=5))
 
     first, second = sorted(rows(engine, DeliveryAttempt, order_id), key=lambda a: a.attempt)
     assert (first.wrong_codes, first.outcome, first.ended_at) == (5, "code_locked", T0 + timedelta(days=1, hours=2))
     assert (second.attempt, second.outcome, second.wrong_codes) == (2, None, 0)
+
+
+def test_a_reopened_attempt_is_under_way_again(engine, store, order_id):
+    locked = attempt(order_id, 1, wrong_codes=5, outcome="code_locked", ended_at=T0 + timedelta(days=1), revision=3)
+    run(store.record_delivery_attempt, locked)
+    run(store.record_delivery_attempt, attempt(order_id, 1, revision=4))  # an operator re-opened it
+
+    [row] = rows(engine, DeliveryAttempt, order_id)
+    assert (row.outcome, row.wrong_codes, row.ended_at) == (None, 0, None)

@@ -82,7 +82,7 @@ async def test_failed_attempt_then_fresh_code_next_day_and_old_code_refused(time
         first = await out_for_delivery(time_skipping_env, handle)
         old_code = h.code(order.order_id, 1)
 
-        await handle.signal(OrderWorkflow.delivery_failed, DeliveryFailed(attempt=1, reason="nobody at home"))
+        await handle.signal(OrderWorkflow.delivery_failed, DeliveryFailed(attempt=1, reason="not_home"))
 
         second = await out_for_delivery(time_skipping_env, handle)
         assert second.attempt == 2
@@ -90,7 +90,7 @@ async def test_failed_attempt_then_fresh_code_next_day_and_old_code_refused(time
         new_code = h.code(order.order_id, 2)
         assert new_code != old_code
         [failed] = await h.fakes.sent("attempt_failed")
-        assert failed.context["reason"] == "failed: nobody at home"
+        assert failed.context["reason"] == "not_home"
         next_attempt_on = datetime.fromisoformat(failed.context["next_attempt_on"])
         assert timedelta(0) <= second.stage_entered_at - next_attempt_on < timedelta(seconds=1)
         stale = await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=2, code=old_code))

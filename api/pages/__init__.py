@@ -1,0 +1,1 @@
+"""Customer pages: Jinja2 templates (autoescaped) and the static files they load, all served locally."""

@@ -1,0 +1,177 @@
+"""docker-compose.yml, checked without a Docker engine: services, health checks, start order,
+pinned images, and every setting production needs provided from the env file."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from orderflow.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES: dict[str, dict] = COMPOSE["services"]
+ENV_EXAMPLE = ROOT / ".env.example"
+
+APP_SERVICES = {"setup", "api", "worker-orders", "worker-vision", "worker-messaging"}
+ONE_SHOTS = {"temporal-schema", "temporal-namespace", "setup"}
+# What `Settings.refuse_dev_secrets` checks in production: each must come from the env file.
+SECRETS = [
+    "ORDERFLOW_STOREFRONT_TOKEN",
+    "ORDERFLOW_AGENT_TOKENS",
+    "ORDERFLOW_COURIER_TOKENS",
+    "ORDERFLOW_OPERATOR_TOKENS",
+    "ORDERFLOW_LINK_SECRET",
+    "ORDERFLOW_DATA_KEY",
+]
+REQUIRED = [*SECRETS, "ORDERFLOW_ENV", "ORDERFLOW_DATABASE_URL", "ORDERFLOW_TEMPORAL_ADDRESS"]
+# ${NAME}, ${NAME:-default}, ${NAME:?error}; `$$` is a literal dollar for the container's shell.
+VARIABLE = re.compile(r"(?<!\$)\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
+
+
+def example_env() -> dict[str, str]:
+    lines = (line.strip() for line in ENV_EXAMPLE.read_text().splitlines())
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def resolve(value: str, env: dict[str, str]) -> str:
+    """Compose's interpolation, for the forms this file uses."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, operator, default = match.groups()
+        if env.get(name):
+            return env[name]
+        if operator == ":?":
+            raise KeyError(f"{name} must be set")
+        return default or ""
+
+    return VARIABLE.sub(substitute, value)
+
+
+def test_the_stack_has_its_services():
+    assert set(SERVICES) == {"postgresql", "temporal", "temporal-ui", *ONE_SHOTS, *APP_SERVICES}
+    assert SERVICES["temporal"]["environment"]["DB"] == "postgres12"
+    assert "orderflow.ops setup-search-attributes" in " ".join(SERVICES["setup"]["command"])
+    assert "orderflow.store.schema upgrade" in " ".join(SERVICES["setup"]["command"])
+    commands = {name: " ".join(SERVICES[name]["command"]) for name in APP_SERVICES - {"setup"}}
+    assert commands == {
+        "api": "uvicorn api.main:app --host 0.0.0.0 --port 8000",
+        "worker-orders": "python -m workers.orders",
+        "worker-vision": "python -m workers.vision",
+        "worker-messaging": "python -m workers.messaging",
+    }
+
+
+def test_long_running_services_have_health_checks_and_one_shots_do_not_restart():
+    for name, service in SERVICES.items():
+        if name in ONE_SHOTS:
+            assert service["restart"] == "no", name
+        else:
+            check = service["healthcheck"]
+            assert check["test"] and check["interval"] and check["retries"], name
+
+
+def test_dependencies_wait_for_health_or_completion():
+    for name, service in SERVICES.items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            expected = "service_completed_successfully" if dependency in ONE_SHOTS else "service_healthy"
+            assert condition == {"condition": expected}, f"{name} -> {dependency}"
+    for name in APP_SERVICES - {"setup"}:
+        assert SERVICES[name]["depends_on"]["setup"]["condition"] == "service_completed_successfully"
+
+
+def test_images_are_pinned():
+    for name, service in SERVICES.items():
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and re.fullmatch(r"\d+\.\d+(\.\d+)?(-[a-z]+)?", tag), f"{name}: {image}"
+    assert SERVICES["postgresql"]["image"].startswith("postgres:16.")
+    for name in APP_SERVICES:
+        assert SERVICES[name]["build"] == "." and (ROOT / "Dockerfile").is_file()
+
+
+def test_data_lives_in_volumes():
+    assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgresql"]["volumes"]
+    # The API stores the uploaded photos the vision workers read.
+    assert "blobs:/blobs" in SERVICES["api"]["volumes"]
+    assert any(volume.startswith("blobs:/blobs") for volume in SERVICES["worker-vision"]["volumes"])
+    assert set(COMPOSE["volumes"]) == {"postgres-data", "blobs"}
+
+
+def test_vision_workers_can_be_scaled():
+    vision = SERVICES["worker-vision"]
+    assert "container_name" not in vision and "ports" not in vision
+    assert all("container_name" not in service for service in SERVICES.values())
+
+
+def test_ui_decodes_payloads_through_the_api_codec_endpoint():
+    ui = SERVICES["temporal-ui"]["environment"]
+    assert resolve(ui["TEMPORAL_CODEC_ENDPOINT"], example_env()) == "http://localhost:8000/codec"
+
+
+def test_every_app_service_gets_what_production_requires_from_the_env_file():
+    for name in APP_SERVICES:
+        environment = SERVICES[name]["environment"]
+        assert set(REQUIRED) <= set(environment), name
+        assert environment["ORDERFLOW_ENV"] == "production"
+        for secret in SECRETS:
+            # From .env, and compose refuses to start without it: never a value written here.
+            assert re.fullmatch(rf"\$\{{{secret}:\?[^}}]+\}}", environment[secret]), f"{name}: {secret}"
+
+
+def strings(node: object) -> list[str]:
+    """Every string value in the parsed file (comments are gone by then)."""
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_every_variable_the_file_uses_is_in_the_example():
+    used = {name for value in strings(COMPOSE) for name, _, _ in VARIABLE.findall(value)}
+    assert used <= set(example_env())
+    assert "POSTGRES_PASSWORD" in used and set(SECRETS) <= used
+
+
+def test_example_secrets_are_empty_so_nobody_runs_on_them():
+    example = example_env()
+    assert all(example[secret] == "" for secret in [*SECRETS, "POSTGRES_PASSWORD"])
+    with pytest.raises(KeyError):
+        resolve(SERVICES["api"]["environment"]["ORDERFLOW_DATA_KEY"], example)
+
+
+def filled_env() -> dict[str, str]:
+    """.env.example with every empty value filled in, as an operator would."""
+    return {name: value or f"{name.lower()}-0123456789" for name, value in example_env().items()}
+
+
+def container_settings(environment: dict[str, str]) -> Settings:
+    values = {name: resolve(str(value), filled_env()) for name, value in environment.items()}
+    fields = {
+        name.removeprefix("ORDERFLOW_").lower(): value
+        for name, value in values.items()
+        if name.startswith("ORDERFLOW_")
+    }
+    return Settings(_env_file=None, **fields)
+
+
+def test_the_containers_settings_pass_production_checks():
+    for name in APP_SERVICES:
+        environment = SERVICES[name]["environment"]
+        unknown = {key for key in environment if key.startswith("ORDERFLOW_")} - {
+            f"ORDERFLOW_{field.upper()}" for field in Settings.model_fields
+        }
+        assert not unknown, f"{name} sets variables no setting reads: {unknown}"
+        settings = container_settings(environment)
+        assert settings.env == "production" and settings.sqlalchemy_url.startswith("postgresql+psycopg://orderflow:")
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_each_secret_is_one_production_insists_on(secret):
+    # Without it the development default applies, which production refuses: the list above is complete.
+    environment = {key: value for key, value in SERVICES["api"]["environment"].items() if key != secret}
+    with pytest.raises(ValidationError, match="production refuses"):
+        container_settings(environment)
