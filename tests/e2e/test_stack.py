@@ -1,5 +1,6 @@
 """End to end: the stack's real processes (Temporal dev server, `python -m workers`) with a
-compressed delivery calendar carry one order from start to `delivered`."""
+compressed delivery calendar carry orders from start to `delivered`: one high-value order with a
+delivery code, and one identified online from real photos by the real vision worker."""
 
 import asyncio
 import socket
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from orderflow.commands import CourierHandover, OrderStatus
+from orderflow.blobs import BlobStore
+from orderflow.commands import CourierHandover, HandoverResult, OrderStatus, PhotoSubmissionResult, SubmitPhotos
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import live_code
 from orderflow.devstack import DevStack
@@ -20,6 +22,9 @@ from orderflow.store.engine import make_engine
 from orderflow.store.outbox import SentMessage
 from orderflow.storefront import start_order
 from orderflow.temporal import connect
+from tests.vision import photos
+from tests.vision.conftest import ERIKA_CARD
+from tests.vision.idcards import card_back, card_front
 from tests.workflows.harness import make_order
 
 pytestmark = pytest.mark.e2e
@@ -39,9 +44,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
         "ORDERFLOW_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         "ORDERFLOW_COMPRESSED_DAY": "PT4S",
     }
-    settings = Settings(
-        data_dir=data_dir, temporal_address=env["ORDERFLOW_TEMPORAL_ADDRESS"], compressed_day="PT4S"
-    )
+    settings = Settings(data_dir=data_dir, temporal_address=env["ORDERFLOW_TEMPORAL_ADDRESS"], compressed_day="PT4S")
     dev = DevStack(settings, ui_port=free_port(), env=env)
     try:
         dev.start_temporal()
@@ -72,10 +75,10 @@ async def test_one_high_value_order_from_start_to_delivered(stack: DevStack):
     assert code is not None
 
     result = await handle.execute_update(
-        "courier_handover", CourierHandover(attempt=1, code=code), result_type=dict
+        "courier_handover", CourierHandover(attempt=1, code=code), result_type=HandoverResult
     )
 
-    assert result["accepted"] is True
+    assert result.accepted
     final = await handle.result()
     assert final.stage == Stage.DELIVERED
     with Session(engine) as session:
@@ -83,3 +86,36 @@ async def test_one_high_value_order_from_start_to_delivered(stack: DevStack):
     events = {m.event: m for m in sent}
     assert {"order_received", "parcel_dispatched", "delivery_code", "delivered"} <= set(events)
     assert code in events["delivery_code"].text_body
+
+
+async def test_online_ident_with_real_photos_then_delivered(stack: DevStack):
+    client = await connect(stack.settings)
+    order = make_order(IdentMethod.ONLINE, unit_price="129.00")
+    order.customer.last_name = "Müller-Lüdenscheidt"
+    blobs = BlobStore(stack.settings.blob_path)
+    uploads = {
+        "front": photos.jpeg(photos.photograph(card_front(ERIKA_CARD), seed=1)),
+        "back": photos.jpeg(photos.photograph(card_back(ERIKA_CARD), seed=2, tilt=-5)),
+        "portrait": photos.jpeg(photos.portrait("obama_2")),
+    }
+    refs = {}
+    for side, data in uploads.items():
+        refs[side] = blobs.new_ref(order.order_id, "jpg")
+        blobs.write_chunks(refs[side], [data])
+    handle = await start_order(client, order)
+    await wait_for(handle, Stage.AWAITING_IDENT)
+
+    # Uploaded in the wrong order: the vision worker sorts them itself.
+    photos_submitted = SubmitPhotos(front_ref=refs["portrait"], back_ref=refs["front"], portrait_ref=refs["back"])
+    result = await handle.execute_update("submit_photos", photos_submitted, result_type=PhotoSubmissionResult)
+
+    assert (result.verdict, result.stage) == ("passed", Stage.IDENTIFIED), result.reasons
+    status = await wait_for(handle, Stage.OUT_FOR_DELIVERY)
+    assert status.delivery_mode == "anyone_at_address" and not status.code_required
+    await handle.execute_update("courier_handover", CourierHandover(attempt=1), result_type=HandoverResult)
+    assert (await handle.result()).stage == Stage.DELIVERED
+    for _ in range(50):  # the images go once the ident decision is final
+        if not any(blobs.path(ref).exists() for ref in refs.values()):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(blobs.path(ref).exists() for ref in refs.values())
