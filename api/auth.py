@@ -1,4 +1,4 @@
-"""Bearer tokens of storefront, agents and couriers, checked in constant time."""
+"""Bearer tokens of storefront, agents, couriers and operators, checked in constant time."""
 
 import hmac
 
@@ -25,6 +25,7 @@ class Tokens:
         self.storefront = {settings.storefront_token: "storefront"} if settings.storefront_token else {}
         self.agents = parse_token_pairs(settings.agent_tokens)
         self.couriers = parse_token_pairs(settings.courier_tokens)
+        self.operators = parse_token_pairs(settings.operator_tokens)
 
 
 def default_secrets(settings: Settings) -> list[str]:
@@ -33,6 +34,7 @@ def default_secrets(settings: Settings) -> list[str]:
         "ORDERFLOW_STOREFRONT_TOKEN": settings.storefront_token,
         "ORDERFLOW_AGENT_TOKENS": settings.agent_tokens,
         "ORDERFLOW_COURIER_TOKENS": settings.courier_tokens,
+        "ORDERFLOW_OPERATOR_TOKENS": settings.operator_tokens,
         "ORDERFLOW_LINK_SECRET": settings.link_secret,
     }
     return [name for name, value in candidates.items() if DEV_SECRET in value]

@@ -49,6 +49,7 @@ LinkTokenPath = Annotated[str, Path(min_length=1, max_length=300)]
 _storefront_bearer = HTTPBearer(scheme_name="storefront", auto_error=False, description="the storefront's token")
 _agent_bearer = HTTPBearer(scheme_name="agent", auto_error=False, description="a video-ident agent's own token")
 _courier_bearer = HTTPBearer(scheme_name="courier", auto_error=False, description="a courier's own token")
+_operator_bearer = HTTPBearer(scheme_name="operator", auto_error=False, description="an operator's own token")
 Credentials = HTTPAuthorizationCredentials | None
 
 
@@ -76,9 +77,14 @@ def require_courier(tokens: TokensDep, credentials: Annotated[Credentials, Secur
     return _who(credentials, tokens.couriers, "courier")
 
 
+def require_operator(tokens: TokensDep, credentials: Annotated[Credentials, Security(_operator_bearer)]) -> str:
+    return _who(credentials, tokens.operators, "operator")
+
+
 StorefrontDep = Annotated[str, Depends(require_storefront)]
 AgentDep = Annotated[str, Depends(require_agent)]  # the agent id behind the token
 CourierDep = Annotated[str, Depends(require_courier)]  # the courier id behind the token
+OperatorDep = Annotated[str, Depends(require_operator)]  # the operator id behind the token
 
 
 def _linked_order(settings: Settings, token: str, purpose: LinkPurpose) -> str:

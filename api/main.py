@@ -15,6 +15,7 @@ from api.pages.rendering import STATIC, page_errors
 from api.redaction import redact_access_log
 from api.routes import agent, codec, courier, dev, health, ident, metrics, ops, orders, privacy, tracking
 from orderflow.blobs import BlobStore
+from orderflow.logs import configure_logging
 from orderflow.settings import Settings, get_settings
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import connect
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings)
         redact_access_log()
         engine = make_engine(settings.sqlalchemy_url)
         await anyio.to_thread.run_sync(create_schema, engine)

@@ -1,15 +1,18 @@
-"""Finding video-ident sessions through Temporal visibility (the `OrderStage` search attribute).
+"""Finding video-ident sessions: the agent queue through Temporal visibility (the `OrderStage`
+search attribute), one session by its id through the store's record of it.
 
-The workflow is the only record of a session, and the contract names a session by its id alone.
-So the agent queue lists the orders waiting for an agent, and a session id is looked up among
-the orders whose call is open (waiting or in progress): a short list by nature. Each candidate
-is asked for its `status`, since visibility lags the workflow by a moment.
+The contract names a session by its id alone. The queue lists the orders waiting for an agent;
+each candidate is asked for its `status`, since visibility lags the workflow by a moment, and the
+workflow's answer is what counts.
 """
 
 import asyncio
 from datetime import datetime
 
+import anyio
 from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -18,6 +21,7 @@ from api.workflow_calls import order_status
 from orderflow.commands import OrderStatus
 from orderflow.settings import Settings
 from orderflow.stages import Stage
+from orderflow.store.ident import VideoSession
 
 OPEN_CALL_STAGES = (Stage.AWAITING_VIDEO_AGENT, Stage.VIDEO_IN_PROGRESS)
 # Enough for any real queue; a longer one means something else is wrong (an operator matter).
@@ -72,8 +76,26 @@ async def waiting_sessions(client: Client, settings: Settings) -> list[WaitingSe
     return sorted(waiting, key=lambda session: session.requested_at)
 
 
-async def find_session(client: Client, settings: Settings, session_id: str) -> OrderStatus | None:
-    """The status of the order whose open call has this id, or None."""
+def _recorded_order(engine: Engine, session_id: str) -> str | None:
+    with Session(engine) as session:
+        row = session.get(VideoSession, session_id)
+        return row.order_id if row else None
+
+
+async def find_session(client: Client, settings: Settings, engine: Engine, session_id: str) -> OrderStatus | None:
+    """The status of the order that has (or had) this video session, or None.
+
+    The store's record of the session names its order, decided sessions included; it is written in
+    the background, so a session opened a moment ago is looked for among the open calls as well.
+    """
+    order_id = await anyio.to_thread.run_sync(_recorded_order, engine, session_id)
+    if order_id is not None:
+        try:
+            status = await order_status(client, order_id)
+        except ApiError:
+            status = None
+        if status is not None and status.video_session is not None and status.video_session.session_id == session_id:
+            return status
     for status in await _statuses(client, settings, OPEN_CALL_STAGES):
         if status.video_session is not None and status.video_session.session_id == session_id:
             return status

@@ -10,7 +10,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -20,6 +26,10 @@ from orderflow.order import workflow_id_for
 from orderflow.stages import FINAL, Stage
 
 ResultT = TypeVar("ResultT", bound=BaseModel)
+
+# The longest an update may take: the photo check is bounded by 3 minutes (workflows/activity_options.py);
+# everything else answers within milliseconds.
+UPDATE_PATIENCE = 240.0
 
 # Refusal codes that mean "no such thing" rather than "not now".
 _NOT_FOUND_CODES = {"unknown_session"}
@@ -84,7 +94,13 @@ async def run_update(
     """Executes an update; a validator's refusal becomes 409 (404 for unknown things)."""
     handle = order_handle(client, order_id)
     try:
-        return await handle.execute_update(name, argument, result_type=result_type)
+        async with asyncio.timeout(UPDATE_PATIENCE):
+            return await handle.execute_update(name, argument, result_type=result_type)
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # Accepted but not finished in time (a worker is down, say): the order carries on without us.
+        raise ApiError(
+            503, "order_busy", "the order is still working on this; check its status again shortly"
+        ) from None
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type:

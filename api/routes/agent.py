@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AgentDep, SettingsDep, TemporalDep
+from api.deps import AgentDep, EngineDep, SettingsDep, TemporalDep
 from api.errors import ApiError, conflict, not_found, responses
 from api.video_sessions import WaitingSession, find_session, waiting_sessions
 from api.workflow_calls import run_update, send_signal, status_after
@@ -33,7 +33,7 @@ class VerdictRecorded(BaseModel):
 
 
 def _unknown(session_id: str) -> ApiError:
-    return not_found("unknown_session", f"no open video session {session_id}: unknown, or already decided")
+    return not_found("unknown_session", f"there is no video session {session_id}")
 
 
 @router.get("", response_model=list[WaitingSession], responses=responses(401))
@@ -44,10 +44,10 @@ async def list_waiting(_: AgentDep, temporal: TemporalDep, settings: SettingsDep
 
 @router.post("/{session_id}/claim", response_model=ClaimResult, responses=responses(401, 404, 409, 422))
 async def claim(
-    session_id: SessionIdPath, agent_id: AgentDep, temporal: TemporalDep, settings: SettingsDep
+    session_id: SessionIdPath, agent_id: AgentDep, temporal: TemporalDep, settings: SettingsDep, engine: EngineDep
 ) -> ClaimResult:
     """Take a waiting call; answers with what to compare the ID against and when the call must end."""
-    status = await find_session(temporal, settings, session_id)
+    status = await find_session(temporal, settings, engine, session_id)
     if status is None:
         raise _unknown(session_id)
     claim = ClaimVideoSession(session_id=session_id, agent_id=agent_id)
@@ -56,10 +56,15 @@ async def claim(
 
 @router.post("/{session_id}/result", response_model=VerdictRecorded, responses=responses(401, 403, 404, 409, 422))
 async def send_result(
-    session_id: SessionIdPath, verdict: Verdict, agent_id: AgentDep, temporal: TemporalDep, settings: SettingsDep
+    session_id: SessionIdPath,
+    verdict: Verdict,
+    agent_id: AgentDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    engine: EngineDep,
 ) -> VerdictRecorded:
     """Send the verdict of a call this agent claimed (the `video_ident_result` signal)."""
-    status = await find_session(temporal, settings, session_id)
+    status = await find_session(temporal, settings, engine, session_id)
     session = status.video_session if status else None
     if status is None or session is None:
         raise _unknown(session_id)

@@ -28,7 +28,7 @@ from temporalio.api.common.v1 import Payload
 from api.auth import identify
 from api.deps import SettingsDep
 from orderflow.crypto import UnknownKeyId
-from orderflow.settings import Settings, parse_token_pairs
+from orderflow.settings import Settings
 from orderflow.temporal import payload_codec
 
 router = APIRouter(prefix="/codec", tags=["operators"])
@@ -69,7 +69,7 @@ def _refusal(request: Request, settings: Settings, status: int, code: str, messa
 def _operator(request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None) -> str | None:
     presented = credentials.credentials if credentials else request.cookies.get(COOKIE)
     # identify() compares against every token in constant time.
-    return identify(presented, parse_token_pairs(settings.operator_tokens)) if presented else None
+    return identify(presented, request.app.state.tokens.operators) if presented else None
 
 
 def _to_proto(payloads: CodecPayloads) -> list[Payload]:
@@ -173,7 +173,7 @@ async def sign_in_page() -> HTMLResponse:
 @router.post("/session", response_class=HTMLResponse, include_in_schema=False)
 async def sign_in(request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)]) -> HTMLResponse:
     """Keeps a valid operator token in an HttpOnly cookie for the codec's paths only."""
-    operator = identify(token, parse_token_pairs(settings.operator_tokens))
+    operator = identify(token, request.app.state.tokens.operators)
     if operator is None:
         return HTMLResponse(_SIGN_IN.format(message="That token is not valid."), status_code=401)
     response = HTMLResponse(_SIGN_IN.format(message=f"Signed in as {html.escape(operator)}."))

@@ -7,39 +7,19 @@ import logging
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 
-from api.auth import identify
-from api.deps import OrderIdPath, SettingsDep, TemporalDep
+from api.deps import OperatorDep, OrderIdPath, SettingsDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import run_update
 from orderflow.commands import CancelOrder, CancelResult, OperatorAction, OperatorActionResult
 from orderflow.ops.stuck import NeverStuck, StuckReport, find_stuck
-from orderflow.settings import parse_token_pairs
 from orderflow.stages import Stage
 
 router = APIRouter(prefix="/ops", tags=["operators"])
 log = logging.getLogger("orderflow.api.ops")
-
-_operator_bearer = HTTPBearer(scheme_name="operator", auto_error=False, description="an operator's own token")
-
-
-def require_operator(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_operator_bearer)]
-) -> str:
-    # identify() compares against every token in constant time.
-    operator = identify(credentials.credentials, parse_token_pairs(settings.operator_tokens)) if credentials else None
-    if operator is None:
-        raise ApiError(
-            401, "unauthorized", "a valid operator bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return operator
-
-
-OperatorDep = Annotated[str, Depends(require_operator)]  # the operator id behind the token
 
 
 class Reason(BaseModel):

@@ -6,9 +6,8 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Path
 
-from api.deps import BlobsDep, EngineDep
+from api.deps import BlobsDep, EngineDep, OperatorDep
 from api.errors import ApiError, responses
-from api.routes.ops import OperatorDep
 from orderflow.privacy import CustomerData, Erasure, OrdersInProgress, erase_customer, export_customer
 
 router = APIRouter(prefix="/ops/customers", tags=["operators"])

@@ -9,7 +9,7 @@ from api.deps import EngineDep, LinkTokenPath, SettingsDep, TemporalDep, TrackOr
 from api.errors import responses
 from api.pages.rendering import render_page
 from api.workflow_calls import settled_status
-from orderflow.crypto import load_key
+from orderflow.crypto import data_keys
 from orderflow.delivery_codes import live_code
 from orderflow.links import ident_url
 from orderflow.order import IdentMethod
@@ -32,7 +32,7 @@ async def tracking_page(
     code = None
     if status.stage == Stage.OUT_FOR_DELIVERY and status.code_required:
         # The database read blocks: off the event loop.
-        key = load_key(settings.data_key)
+        key = data_keys(settings)
         code = await anyio.to_thread.run_sync(live_code, engine, key, order_id, status.attempt)
     # While identification is open, the customer's next step is on the ident page.
     ident_open = status.ident_outcome == IdentOutcome.PENDING and status.stage not in FINAL

@@ -52,8 +52,9 @@ async def test_queue_claim_and_approve(api):
     decided = await api.http.post(
         f"/agent/video-sessions/{session_id}/result", json={"verdict": "rejected"}, headers=AGENT_7
     )
-    # A decided call is no longer open; the lookup finds only open calls (see api/video_sessions.py).
-    assert (decided.status_code, decided.json()["code"]) == (404, "unknown_session")
+    assert (decided.status_code, decided.json()["code"]) == (409, "session_decided")
+    reclaimed = await api.http.post(f"/agent/video-sessions/{session_id}/claim", headers=AGENT_8)
+    assert (reclaimed.status_code, reclaimed.json()["code"]) == (409, "session_not_waiting")
     assert (await wait_for_stage(handle, Stage.DISPATCHED)).ident_outcome == "video_approved"
 
 
