@@ -19,6 +19,7 @@ from orderflow import search_attributes
 from orderflow.settings import Settings, get_settings
 
 BIN = Path(sys.executable).parent
+STARTUP_SECONDS = 60  # a cold dev server with a fresh database file takes a few seconds
 
 
 @dataclass
@@ -58,8 +59,8 @@ class DevStack:
         self._spawn("temporal", command, log=data_dir / "temporal.log")
         asyncio.run(self._wait_for_temporal())
 
-    async def _wait_for_temporal(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
+    async def _wait_for_temporal(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
                 client = await Client.connect(
@@ -67,11 +68,11 @@ class DevStack:
                 )
                 await search_attributes.register(client, self.settings.temporal_namespace)
                 return
-            except Exception:
+            except Exception as not_yet:
                 if time.monotonic() > deadline or self.processes["temporal"].poll() is not None:
                     raise RuntimeError(
                         f"Temporal dev server did not come up; see {self.settings.data_dir}/temporal.log"
-                    )
+                    ) from not_yet
                 await asyncio.sleep(0.3)
 
     def start_workers(self) -> None:

@@ -10,6 +10,8 @@ from orderflow.commands import OrderStatus
 from orderflow.order import OrderInput, workflow_id_for
 from orderflow.policy import OrderPolicy
 
+DEFAULT_THRESHOLD = OrderPolicy().high_value_threshold
+
 
 def summary(order: OrderInput, high_value_threshold: Decimal) -> str:
     """The line operators see in the Temporal UI's list: no names, no addresses."""
@@ -21,7 +23,7 @@ async def start_order(
     client: Client,
     order: OrderInput,
     task_queue: str = task_queues.ORDERS,
-    high_value_threshold: Decimal = OrderPolicy().high_value_threshold,
+    high_value_threshold: Decimal = DEFAULT_THRESHOLD,
 ) -> WorkflowHandle:
     """Starts `OrderWorkflow`; raises `temporalio.exceptions.WorkflowAlreadyStartedError` when an order
     with this id exists, running or finished: an order id is never used twice."""

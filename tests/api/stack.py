@@ -22,7 +22,7 @@ from temporalio.client import Client
 
 from api.main import create_app
 from orderflow.links import LinkPurpose, sign
-from orderflow.settings import Settings
+from orderflow.settings import DEV_SECRET, Settings
 from orderflow.temporal import data_converter
 from tests.workflows.harness import Harness, running_order_worker
 
@@ -30,6 +30,7 @@ STOREFRONT_TOKEN = "storefront-test-token"
 AGENT_TOKENS = {"agent-7": "agent-7-test-token", "agent-8": "agent-8-test-token"}
 COURIER_TOKEN = "courier-1-test-token"
 LINK_SECRET = "link-test-secret"
+OPERATOR_TOKEN = "ops-1-test-token"
 MAX_UPLOAD_BYTES = 200_000
 
 
@@ -41,6 +42,10 @@ def api_settings(base: Settings, task_queue: str) -> Settings:
             "agent_tokens": ",".join(f"{agent}:{token}" for agent, token in AGENT_TOKENS.items()),
             "courier_tokens": f"courier-1:{COURIER_TOKEN}",
             "link_secret": LINK_SECRET,
+            # Operator tests bring their own table; everyone else gets a non-default one.
+            "operator_tokens": base.operator_tokens
+            if DEV_SECRET not in base.operator_tokens
+            else f"ops-1:{OPERATOR_TOKEN}",
             "max_upload_bytes": MAX_UPLOAD_BYTES,
         }
     )

@@ -7,6 +7,7 @@ import httpx
 from fastapi import FastAPI
 from temporalio.api.common.v1 import Payload
 
+from api.auth import Tokens
 from api.routes import codec
 from orderflow.settings import DEV_SECRET, Settings
 
@@ -17,6 +18,7 @@ OPERATOR = {"Authorization": f"Bearer {DEV_SECRET}"}  # operator-1's development
 async def codec_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     app.state.settings = settings
+    app.state.tokens = Tokens(settings)
     app.include_router(codec.router)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api.test") as client:
         yield client

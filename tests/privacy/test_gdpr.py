@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api import errors
+from api.auth import Tokens
 from api.routes import privacy as privacy_routes
 from orderflow import privacy
 from orderflow.blobs import BlobStore
@@ -101,6 +102,7 @@ def test_cli_exports_and_erases(sqlite_engine, blobs, tmp_path, capsys):
 async def operator_api(any_engine, blobs, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     app.state.settings, app.state.engine, app.state.blobs = settings, any_engine, blobs
+    app.state.tokens = Tokens(settings)
     errors.install(app)
     app.include_router(privacy_routes.router)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api.test") as client:
