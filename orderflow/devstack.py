@@ -124,7 +124,19 @@ class DevStack:
             self.stop()
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end in the orderly stop of `DevStack.wait`, also when this process
+    inherited SIGINT ignored (started in the background by a shell, or by a supervisor)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> None:
+    _stop_on_signals()
     settings = get_settings()
     # Readable lines in a terminal; production keeps the JSON default for log shippers.
     stack = DevStack(settings, env={"ORDERFLOW_LOG_FORMAT": os.environ.get("ORDERFLOW_LOG_FORMAT", "text")})
