@@ -41,5 +41,5 @@ class MessageRequest(BaseModel):
 
 class MessageReceipt(BaseModel):
     key: str
-    status: str  # "sent", "duplicate", "captured" (local outbox)
+    status: str  # "sent", "captured" (local outbox), "duplicate", "unconfirmed" (outcome of an earlier try unknown)
     provider_message_id: str | None = None

@@ -160,7 +160,8 @@ class Delivery(OrderBase):
             refuse("wrong_attempt", f"attempt {attempt.number} is under way, not {handover.attempt}")
         if self._delivery_mode == DeliveryMode.RECIPIENT_WITH_ID and not handover.id_checked:
             refuse("id_check_required", "hand over only to the named recipient after checking their ID (id_checked)")
-        if attempt.code_required and not (handover.code and handover.code.isdigit() and len(handover.code) == 6):
+        code = handover.code or ""
+        if attempt.code_required and not (code.isascii() and code.isdigit() and len(code) == 6):
             refuse("code_required", "this parcel needs the customer's 6-digit delivery code")
 
     @workflow.signal

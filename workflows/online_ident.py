@@ -46,7 +46,7 @@ class OnlineIdent(OrderBase):
             now = workflow.now()
             if reminder_at is not None and now >= reminder_at:
                 reminder_at = None
-                if self._photo_tries_used == 0 and self._stage == Stage.AWAITING_IDENT:
+                if self._photo_submissions == 0 and self._stage == Stage.AWAITING_IDENT:
                     self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)})
             if self._video and self._video.state == "claimed" and now >= self._video_must_finish_by():
                 self._set_video_state("expired")
@@ -81,7 +81,7 @@ class OnlineIdent(OrderBase):
         if self._past_deadline() or (why == "tries_used"):
             self._decide_doorstep(why="deadline" if self._past_deadline() else why)
         else:
-            self._enter(Stage.AWAITING_IDENT, event=event, context=context, note=why, n=self._photo_tries_used)
+            self._enter(Stage.AWAITING_IDENT, event=event, context=context, note=why, n=self._photo_submissions)
 
     def _decide_identified(self, outcome: IdentOutcome, event: Event, context: MessageContext | None = None) -> None:
         self._ident_outcome = outcome
@@ -191,13 +191,14 @@ class OnlineIdent(OrderBase):
     def _open_video_session(self, note: str) -> str:
         session_id = str(workflow.uuid4())
         self._video = VideoSession(session_id=session_id, requested_at=workflow.now())
+        self._video_sessions_opened += 1
         self._set_video_state("waiting")
         self._enter(
             Stage.AWAITING_VIDEO_AGENT,
             event=Event.VIDEO_CALL_BOOKED,
             context={"session_id": session_id},
             note=note,
-            n=self._photo_tries_used,
+            n=self._video_sessions_opened,
         )
         return session_id
 

@@ -51,7 +51,8 @@ class OrderBase:
         self._ident_outcome = IdentOutcome.PENDING
         self._ident_deadline: datetime | None = None
         self._photo_tries_used = 0  # given back when the check itself broke
-        self._photo_submissions = 0  # every submission, for the store
+        self._photo_submissions = 0  # every submission: store records and message keys
+        self._video_sessions_opened = 0
         self._store_revision = 0
         self._video: VideoSession | None = None
         self._cancel_reason: str | None = None
