@@ -26,8 +26,7 @@ from activities.vision.decoding import ImageLimits  # noqa: E402
 from activities.vision.models import load_models  # noqa: E402
 from orderflow.blobs import BlobStore  # noqa: E402
 from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoVerdict  # noqa: E402
-from tests.vision import photos  # noqa: E402
-from tests.vision.idcards import ERIKA, Document, card_back, card_front  # noqa: E402
+from tests.vision.submission import standard_submission  # noqa: E402
 
 
 def memory_mb() -> tuple[float, float]:
@@ -55,12 +54,7 @@ def main() -> None:
     blobs = BlobStore(work / "blobs")
     activities = VisionActivities(models, blobs, ImageLimits())
 
-    card = Document(ERIKA, face="obama_1", expiry=date(2031, 10, 31))
-    images = {
-        "front": photos.jpeg(photos.photograph(card_front(card), seed=1)),
-        "back": photos.jpeg(photos.photograph(card_back(card), seed=2, tilt=-5)),
-        "portrait": photos.jpeg(photos.portrait("obama_2")),
-    }
+    images = standard_submission()
     refs = {}
     for name, data in images.items():
         refs[name] = blobs.new_ref("BENCH-1", "jpg")

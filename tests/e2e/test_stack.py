@@ -22,9 +22,7 @@ from orderflow.store.engine import make_engine
 from orderflow.store.outbox import SentMessage
 from orderflow.storefront import start_order
 from orderflow.temporal import connect
-from tests.vision import photos
-from tests.vision.conftest import ERIKA_CARD
-from tests.vision.idcards import card_back, card_front
+from tests.vision.submission import standard_submission
 from tests.workflows.harness import make_order
 
 pytestmark = pytest.mark.e2e
@@ -93,13 +91,8 @@ async def test_online_ident_with_real_photos_then_delivered(stack: DevStack):
     order = make_order(IdentMethod.ONLINE, unit_price="129.00")
     order.customer.last_name = "Müller-Lüdenscheidt"
     blobs = BlobStore(stack.settings.blob_path)
-    uploads = {
-        "front": photos.jpeg(photos.photograph(card_front(ERIKA_CARD), seed=1)),
-        "back": photos.jpeg(photos.photograph(card_back(ERIKA_CARD), seed=2, tilt=-5)),
-        "portrait": photos.jpeg(photos.portrait("obama_2")),
-    }
     refs = {}
-    for side, data in uploads.items():
+    for side, data in standard_submission().items():
         refs[side] = blobs.new_ref(order.order_id, "jpg")
         blobs.write_chunks(refs[side], [data])
     handle = await start_order(client, order)

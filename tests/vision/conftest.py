@@ -12,13 +12,11 @@ from activities.vision.models import VisionModels, load_models
 from orderflow.blobs import BlobStore
 from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoIdentResult
 from tests.vision import photos
-from tests.vision.idcards import ERIKA, JOERG, Document, card_back, card_front, passport_page
+from tests.vision.idcards import ERIKA_CARD, JOERG, Document, card_back, card_front, passport_page
 
 DELIVERY_DAY = date(2026, 11, 25)
 ERIKA_ORDER = ExpectedIdentity(first_name="Erika", last_name="Müller-Lüdenscheidt", date_of_birth=date(1964, 8, 12))
 JOERG_ORDER = ExpectedIdentity(first_name="Jörg", last_name="Groß", date_of_birth=date(1942, 11, 20))
-# Obama's official portrait on the card; a different photograph of him, or Biden, as the selfie.
-ERIKA_CARD = Document(ERIKA, face="obama_1", expiry=date(2031, 10, 31))
 JOERG_PASSPORT = Document(JOERG, face="obama_2", expiry=date(2030, 1, 15), layout="TD3", number="C01X00T47", code="P<")
 
 

@@ -186,3 +186,7 @@ def passport_page(doc: Document) -> np.ndarray:
     cv2.rectangle(page, (0, 680), (1250, 880), (220, 232, 226), -1)
     _mrz(page, mrz_lines(doc), left=50, first_baseline=760, pitch=26, line_gap=70, size=38)
     return page
+
+
+# Obama's official portrait on the card; a different photograph of him (or Biden) as the selfie.
+ERIKA_CARD = Document(ERIKA, face="obama_1", expiry=date(2031, 10, 31))
