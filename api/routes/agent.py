@@ -54,7 +54,7 @@ async def claim(
     return await run_update(temporal, status.order_id, "claim_video_session", claim, ClaimResult)
 
 
-@router.post("/{session_id}/result", response_model=VerdictRecorded, responses=responses(401, 403, 404, 409, 422))
+@router.post("/{session_id}/result", response_model=VerdictRecorded, responses=responses(401, 404, 409, 422))
 async def send_result(
     session_id: SessionIdPath,
     verdict: Verdict,
@@ -75,7 +75,7 @@ async def send_result(
     if session.state != "claimed":
         raise conflict("session_decided", f"the video session is {session.state} already")
     if session.agent_id != agent_id:
-        raise ApiError(403, "foreign_session", "another agent claimed this call")
+        raise conflict("foreign_session", "another agent claimed this call")
     if status.stage != Stage.VIDEO_IN_PROGRESS:
         raise conflict("wrong_stage", f"the order is {status.stage.value}, not in a video call")
     signal = VideoIdentResult(session_id=session_id, agent_id=agent_id, verdict=verdict.verdict, reason=verdict.reason)

@@ -95,7 +95,7 @@ async def test_result_refusals_leave_the_call_alone(api):
 
     await api.http.post(f"/agent/video-sessions/{session_id}/claim", headers=AGENT_7)
     foreign = await api.http.post(url, json={"verdict": "approved"}, headers=AGENT_8)
-    assert (foreign.status_code, foreign.json()["code"]) == (403, "foreign_session")
+    assert (foreign.status_code, foreign.json()["code"]) == (409, "foreign_session")
 
     unknown = await api.http.post(
         f"/agent/video-sessions/{uuid.uuid4()}/result", json={"verdict": "approved"}, headers=AGENT_7
