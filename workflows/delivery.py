@@ -17,9 +17,11 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.records import (
         CHECK_DELIVERY_CODE,
         ISSUE_DELIVERY_CODE,
+        RECORD_DELIVERY_ATTEMPT,
         CheckCode,
         CodeCheck,
         IssueCode,
+        RecordDeliveryAttempt,
     )
     from orderflow.stages import DeliveryMode, IdentOutcome, Stage
     from workflows import activity_options
@@ -119,6 +121,25 @@ class Delivery(OrderBase):
             },
             note=note,
             n=self._failed_attempt_reports,
+        )
+
+    def _record_attempt(self, attempt: DeliveryAttempt) -> None:
+        assert self._delivery_mode is not None
+        self._store_revision += 1
+        self._store(
+            RECORD_DELIVERY_ATTEMPT,
+            RecordDeliveryAttempt(
+                order_id=self._order.order_id,
+                attempt=attempt.number,
+                code_required=attempt.code_required,
+                delivery_mode=self._delivery_mode.value,
+                wrong_codes=attempt.wrong_codes,
+                outcome=attempt.outcome,
+                started_at=attempt.day.starts_at,
+                ends_at=attempt.day.ends_at,
+                ended_at=workflow.now() if attempt.outcome else None,
+                revision=self._store_revision,
+            ),
         )
 
     @workflow.update

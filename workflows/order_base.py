@@ -22,10 +22,8 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.policy import OrderPolicy
     from orderflow.records import (
         DELETE_ID_IMAGES,
-        RECORD_DELIVERY_ATTEMPT,
         RECORD_STAGE_CHANGE,
         DeleteIdImages,
-        RecordDeliveryAttempt,
         RecordStageChange,
     )
     from orderflow.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
@@ -183,25 +181,6 @@ class OrderBase:
         if self._order.ident_method == IdentMethod.ONLINE:
             self._store(DELETE_ID_IMAGES, DeleteIdImages(order_id=self._order.order_id, reason=reason))
 
-    def _record_attempt(self, attempt: DeliveryAttempt) -> None:
-        assert self._delivery_mode is not None
-        self._store_revision += 1
-        self._store(
-            RECORD_DELIVERY_ATTEMPT,
-            RecordDeliveryAttempt(
-                order_id=self._order.order_id,
-                attempt=attempt.number,
-                code_required=attempt.code_required,
-                delivery_mode=self._delivery_mode.value,
-                wrong_codes=attempt.wrong_codes,
-                outcome=attempt.outcome,
-                started_at=attempt.day.starts_at,
-                ends_at=attempt.day.ends_at,
-                ended_at=workflow.now() if attempt.outcome else None,
-                revision=self._store_revision,
-            ),
-        )
-
     def _record_decision(self, note: str, actor: str = "workflow") -> None:
         self._record(kind="decision", note=note, actor=actor)
 
@@ -230,8 +209,8 @@ class OrderBase:
         self._in_background(handle)
 
     def _in_background(self, task: asyncio.Task[Any]) -> None:
-        # Messages and audit rows must not hold the order up; they are awaited before it closes.
-        self._background = [t for t in self._background if not t.done()]
+        # Messages and store writes must not hold the order up; they are awaited (and their
+        # failures logged) before it closes. A few dozen per order: no need to prune.
         self._background.append(task)
 
     async def _drain_background(self) -> None:
