@@ -120,19 +120,8 @@ class Settings(BaseSettings):
         return self.blob_dir or self.data_dir / "blobs"
 
     def order_policy(self) -> OrderPolicy:
-        return OrderPolicy(
-            ident_deadline=self.ident_deadline,
-            ident_reminder_before=self.ident_reminder_before,
-            video_session_max=self.video_session_max,
-            photo_tries=self.photo_tries,
-            code_tries=self.code_tries,
-            delivery_attempts=self.delivery_attempts,
-            high_value_threshold=self.high_value_threshold,
-            timezone=self.timezone,
-            delivery_weekdays=self.delivery_weekdays,
-            delivery_day_start=self.delivery_day_start,
-            compressed_day=self.compressed_day,
-        )
+        # Every policy field has a setting of the same name.
+        return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields)))
 
 
 def parse_token_pairs(pairs: str) -> dict[str, str]:
