@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio import activity
 
@@ -18,6 +17,7 @@ from orderflow.records import (
     IssueCode,
 )
 from orderflow.store.codes import DeliveryCode
+from orderflow.store.once import insert_once
 
 
 class DeliveryCodeActivities:
@@ -28,23 +28,19 @@ class DeliveryCodeActivities:
 
     @activity.defn(name=ISSUE_DELIVERY_CODE)
     def issue_delivery_code(self, request: IssueCode) -> CodeIssued:
-        # A retry must not mint a second code for the same attempt: the first one may be in an e-mail.
-        existing = find_code(self._engine, request.order_id, request.attempt)
-        if existing is None:
-            code = new_code()
-            row = DeliveryCode(
-                order_id=request.order_id,
-                attempt=request.attempt,
-                sealed_code=seal_code(self._key, request.order_id, request.attempt, code),
-                valid_until=request.valid_until,
-                created_at=datetime.now(UTC),
+        row = DeliveryCode(
+            order_id=request.order_id,
+            attempt=request.attempt,
+            sealed_code=seal_code(self._key, request.order_id, request.attempt, new_code()),
+            valid_until=request.valid_until,
+            created_at=datetime.now(UTC),
+        )
+        # A retry must not replace the attempt's code: the first one may be in an e-mail. The code
+        # drawn here is then dropped unseen.
+        with Session(self._engine) as session:
+            insert_once(
+                session, row, DeliveryCode.order_id == request.order_id, DeliveryCode.attempt == request.attempt
             )
-            try:
-                with Session(self._engine) as session:
-                    session.add(row)
-                    session.commit()
-            except IntegrityError:
-                pass  # a concurrent retry won the race; its code stands
         activity.logger.info("delivery code issued for attempt %s", request.attempt)
         return CodeIssued(attempt=request.attempt, valid_until=request.valid_until)
 

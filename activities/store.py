@@ -2,14 +2,14 @@
 sessions, delivery attempts, and the deletion of ID images. Each is idempotent: a retried or
 replayed activity writes nothing twice."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 from temporalio import activity
 
 from orderflow.blobs import BlobStore
+from orderflow.delivery_codes import as_utc
 from orderflow.records import (
     DELETE_ID_IMAGES,
     RECORD_DELIVERY_ATTEMPT,
@@ -26,6 +26,7 @@ from orderflow.records import (
 )
 from orderflow.store import delivery, ident
 from orderflow.store.images import delete_id_images
+from orderflow.store.once import insert_once
 from orderflow.store.orders import AuditEvent, Order
 
 
@@ -36,57 +37,40 @@ class StoreActivities:
 
     @activity.defn(name=RECORD_ORDER)
     def record_order(self, request: RecordOrder) -> None:
+        row = Order(
+            order_id=request.order_id,
+            customer_no=request.customer_no,
+            ident_method=request.ident_method,
+            total=request.total,
+            currency=request.currency,
+            high_value=request.high_value,
+            stage="received",
+            stage_entered_at=request.at,
+            created_at=request.at,
+        )
         with Session(self._engine) as session:
-            if session.get(Order, request.order_id) is not None:
-                return
-            session.add(
-                Order(
-                    order_id=request.order_id,
-                    customer_no=request.customer_no,
-                    ident_method=request.ident_method,
-                    total=request.total,
-                    currency=request.currency,
-                    high_value=request.high_value,
-                    stage="received",
-                    stage_entered_at=request.at,
-                    created_at=request.at,
-                )
-            )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()  # recorded by a concurrent retry
+            insert_once(session, row, Order.order_id == request.order_id)
 
     @activity.defn(name=RECORD_STAGE_CHANGE)
     def record_stage_change(self, request: RecordStageChange) -> None:
+        row = AuditEvent(
+            order_id=request.order_id,
+            seq=request.seq,
+            kind=request.kind,
+            stage=request.stage,
+            actor=request.actor,
+            note=request.note,
+            at=request.at,
+        )
         with Session(self._engine) as session:
-            already = session.exec(
-                select(AuditEvent).where(AuditEvent.order_id == request.order_id, AuditEvent.seq == request.seq)
-            ).first()
-            if already is not None:
-                return
-            session.add(
-                AuditEvent(
-                    order_id=request.order_id,
-                    seq=request.seq,
-                    kind=request.kind,
-                    stage=request.stage,
-                    actor=request.actor,
-                    note=request.note,
-                    at=request.at,
-                )
-            )
             order = session.get(Order, request.order_id)
             # Audit rows may land out of order (they are written in the background); the order row
-            # keeps the newest stage.
-            if order is not None and request.kind == "stage" and _as_utc(request.at) >= _as_utc(order.stage_entered_at):
+            # keeps the newest stage. It changes together with the audit row, or not at all.
+            if order is not None and request.kind == "stage" and as_utc(request.at) >= as_utc(order.stage_entered_at):
                 order.stage = request.stage
                 order.stage_entered_at = request.at
                 session.add(order)
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
+            insert_once(session, row, AuditEvent.order_id == request.order_id, AuditEvent.seq == request.seq)
 
     @activity.defn(name=RECORD_PHOTO_CHECK)
     def record_photo_check(self, request: RecordPhotoCheck) -> None:
@@ -109,7 +93,3 @@ class StoreActivities:
         at = activity.info().scheduled_time.astimezone(UTC)
         removed = delete_id_images(self._engine, self._blobs, request.order_id, request.reason, at)
         activity.logger.info("%s ID images deleted", removed)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

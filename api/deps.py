@@ -51,6 +51,8 @@ _agent_bearer = HTTPBearer(scheme_name="agent", auto_error=False, description="a
 _courier_bearer = HTTPBearer(scheme_name="courier", auto_error=False, description="a courier's own token")
 _operator_bearer = HTTPBearer(scheme_name="operator", auto_error=False, description="an operator's own token")
 Credentials = HTTPAuthorizationCredentials | None
+# The codec reads the operator's token itself (it also accepts a cookie), so it needs the bare credentials.
+OperatorCredentials = Annotated[Credentials, Security(_operator_bearer)]
 
 
 def _who(credentials: Credentials, tokens: dict[str, str], audience: str) -> str:
@@ -77,7 +79,7 @@ def require_courier(tokens: TokensDep, credentials: Annotated[Credentials, Secur
     return _who(credentials, tokens.couriers, "courier")
 
 
-def require_operator(tokens: TokensDep, credentials: Annotated[Credentials, Security(_operator_bearer)]) -> str:
+def require_operator(tokens: TokensDep, credentials: OperatorCredentials) -> str:
     return _who(credentials, tokens.operators, "operator")
 
 

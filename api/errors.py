@@ -42,6 +42,10 @@ def conflict(code: str, message: str) -> ApiError:
     return ApiError(409, code, message)
 
 
+def order_missing() -> ApiError:
+    return not_found("order_not_found", "there is no order with this id")
+
+
 # For the OpenAPI docs: which statuses a route may answer with, all in the one error shape.
 def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     return {status: {"model": ErrorBody} for status in statuses}
@@ -107,7 +111,7 @@ def install(app: FastAPI, page_errors: PageErrors | None = None) -> None:
         # here is the service being away or overloaded: worth a retry, not a bug report.
         log.warning("temporal call failed on %s %s: %s", request.method, redact_path(request.url.path), error.status)
         if error.status == RPCStatusCode.NOT_FOUND:
-            return respond(request, not_found("order_not_found", "there is no order with this id"))
+            return respond(request, order_missing())
         return error_response(ApiError(503, "temporal_unavailable", "the order service is busy; try again shortly"))
 
     @app.exception_handler(Exception)

@@ -20,7 +20,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ApiError, conflict, not_found
+from api.errors import ApiError, conflict, not_found, order_missing
 from orderflow.commands import OrderStatus
 from orderflow.order import workflow_id_for
 from orderflow.stages import FINAL, Stage
@@ -37,10 +37,6 @@ _NOT_FOUND_CODES = {"unknown_session"}
 
 def order_handle(client: Client, order_id: str) -> WorkflowHandle:
     return client.get_workflow_handle(workflow_id_for(order_id))
-
-
-def order_missing() -> ApiError:
-    return not_found("order_not_found", "there is no order with this id")
 
 
 def order_closed(status: OrderStatus) -> ApiError:

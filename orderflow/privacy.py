@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, delete, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from orderflow.blobs import BlobStore
 from orderflow.settings import Settings, get_settings
@@ -34,6 +33,8 @@ from orderflow.store.outbox import SentMessage, SentMessagePublic
 
 ERASED = "[erased]"
 P = TypeVar("P", bound=SQLModel)
+# The tables that hold rows of an order, found by its id.
+_PerOrder = AuditEvent | IdentAttempt | VideoSession | DeliveryAttempt | SentMessage
 
 
 class OrderData(BaseModel):
@@ -121,36 +122,17 @@ def _order_data(session: Session, blobs: BlobStore, order: Order) -> OrderData:
     folder = blobs.root / order_id
     return OrderData(
         order=OrderPublic.model_validate(order, from_attributes=True),
-        audit_trail=_public(
-            session,
-            select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(col(AuditEvent.id)),
-            AuditEventPublic,
-        ),
-        ident_attempts=_public(
-            session,
-            select(IdentAttempt).where(IdentAttempt.order_id == order_id).order_by(col(IdentAttempt.submission)),
-            IdentAttemptPublic,
-        ),
-        video_sessions=_public(
-            session,
-            select(VideoSession).where(VideoSession.order_id == order_id).order_by(col(VideoSession.requested_at)),
-            VideoSessionPublic,
-        ),
-        delivery_attempts=_public(
-            session,
-            select(DeliveryAttempt).where(DeliveryAttempt.order_id == order_id).order_by(col(DeliveryAttempt.attempt)),
-            DeliveryAttemptPublic,
-        ),
-        messages=_public(
-            session,
-            select(SentMessage).where(SentMessage.order_id == order_id).order_by(col(SentMessage.created_at)),
-            SentMessagePublic,
-        ),
+        audit_trail=_of_order(session, order_id, AuditEvent, AuditEvent.id, AuditEventPublic),
+        ident_attempts=_of_order(session, order_id, IdentAttempt, IdentAttempt.submission, IdentAttemptPublic),
+        video_sessions=_of_order(session, order_id, VideoSession, VideoSession.requested_at, VideoSessionPublic),
+        delivery_attempts=_of_order(session, order_id, DeliveryAttempt, DeliveryAttempt.attempt, DeliveryAttemptPublic),
+        messages=_of_order(session, order_id, SentMessage, SentMessage.created_at, SentMessagePublic),
         stored_images=sorted(f"{order_id}/{p.name}" for p in folder.iterdir()) if folder.is_dir() else [],
     )
 
 
-def _public(session: Session, query: SelectOfScalar[Any], public: type[P]) -> list[P]:
+def _of_order(session: Session, order_id: str, table: type[_PerOrder], order_by: Any, public: type[P]) -> list[P]:
+    query = select(table).where(table.order_id == order_id).order_by(col(order_by))
     return [public.model_validate(row, from_attributes=True) for row in session.exec(query)]
 
 

@@ -27,7 +27,8 @@ ACTOR = "retention"
 
 def sweep(engine: Engine, blobs: BlobStore, retention: timedelta, now: datetime | None = None) -> dict[str, int]:
     """Deletes every image last written before `now - retention`; returns {order_id: images deleted}."""
-    cutoff = (now or datetime.now(UTC)).timestamp() - retention.total_seconds()
+    now = now or datetime.now(UTC)
+    cutoff = now.timestamp() - retention.total_seconds()
     removed: Counter[str] = Counter()
     for folder in sorted(p for p in blobs.root.iterdir() if p.is_dir()):
         for image in folder.iterdir():
@@ -40,7 +41,7 @@ def sweep(engine: Engine, blobs: BlobStore, retention: timedelta, now: datetime 
             except OSError:
                 pass  # an upload arrived meanwhile; its folder stays
     if removed:
-        _audit(engine, removed, retention, now or datetime.now(UTC))
+        _audit(engine, removed, retention, now)
     return dict(removed)
 
 

@@ -27,13 +27,12 @@ class Composer:
         facts = message_facts(request, self._settings, code)
         rendered = render(facts)
         record = render({**facts, "delivery_code": REDACTED_CODE}) if code else rendered
-        customer = request.customer
         return OutgoingMail(
             key=request.key,
             order_id=request.order_id,
             event=request.event.value,
-            to_email=customer.email,
-            to_name=f"{customer.first_name} {customer.last_name}",
+            to_email=request.customer.email,
+            to_name=facts["full_name"],
             subject=rendered.subject,
             text_body=rendered.text,
             html_body=rendered.html,

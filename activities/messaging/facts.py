@@ -5,12 +5,13 @@ always present here, None when unknown, so templates stay strict about typos and
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from activities.messaging import localtime
 from orderflow import links
+from orderflow.delivery_codes import as_utc
 from orderflow.messages import Event, MessageRequest
 from orderflow.settings import Settings
 
@@ -137,10 +138,9 @@ def _moment(ctx: dict[str, Any], name: str) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return as_utc(datetime.fromisoformat(value))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _codes(ctx: dict[str, Any], name: str) -> list[str]:

@@ -46,15 +46,16 @@ def analyze(ref: str, data: bytes | None, models: VisionModels, limits: ImageLim
     except ImageRejected as rejected:
         return ImageAnalysis(ref, problems=[rejected.problem])
     small, back = shrink(image, FIND_SIDE)
-    outline = document.find_document(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY))
+    small_gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    outline = document.find_document(small_gray)
     if outline is not None:
         as_document = _analyze_document(ref, image, outline.scaled(back), models)
         if as_document.kind is not ImageKind.UNUSABLE:
             return as_document
         # Neither face nor MRZ on the "document": maybe a picture frame or a window behind a selfie.
-        as_photo = _analyze_photo(ref, image, models)
+        as_photo = _analyze_photo(ref, image, small_gray, models)
         return as_photo if as_photo.kind is ImageKind.PORTRAIT else as_document
-    return _analyze_photo(ref, image, models)
+    return _analyze_photo(ref, image, small_gray, models)
 
 
 def _analyze_document(
@@ -87,12 +88,12 @@ def _analyze_document(
     return result
 
 
-def _analyze_photo(ref: str, image: np.ndarray, models: VisionModels) -> ImageAnalysis:
+def _analyze_photo(ref: str, image: np.ndarray, small_gray: np.ndarray, models: VisionModels) -> ImageAnalysis:
+    """`small_gray`: the photo at FIND_SIDE in grayscale, as `analyze` made it to look for a document."""
     found = faces.detect(image, models)
     result = ImageAnalysis(ref, faces=found, face_image=image)
     if not found:
-        small, _ = shrink(image, FIND_SIDE)
-        result.problems += quality.measure(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)).problems(blur_threshold=0.0)
+        result.problems += quality.measure(small_gray).problems(blur_threshold=0.0)
         result.problems.append(ImageProblem.NO_FACE)
         return result
     result.kind = ImageKind.PORTRAIT

@@ -82,7 +82,7 @@ def _analyze_all(
 
 
 def _slot_reasons(found: slots.Slots, analyses: list[ImageAnalysis]) -> list[str]:
-    reasons = [image_code(SIDES.get(item.kind), problem) for item in analyses for problem in item.problems]
+    reasons = [code for item in analyses for code in _image_codes(item)]
     used = {id(item) for item in (found.front, found.back, found.portrait) if item is not None}
     if any(id(item) not in used and item.kind is not ImageKind.UNUSABLE for item in analyses):
         reasons.append(Reason.DUPLICATE_IMAGE)
@@ -93,6 +93,10 @@ def _slot_reasons(found: slots.Slots, analyses: list[ImageAnalysis]) -> list[str
     if found.portrait is None:
         reasons.append(Reason.MISSING_PORTRAIT)
     return reasons
+
+
+def _image_codes(item: ImageAnalysis) -> list[str]:
+    return [image_code(SIDES.get(item.kind), problem) for problem in item.problems]
 
 
 def _result(
@@ -112,7 +116,7 @@ def _result(
             ImageFinding(
                 ref=item.ref,
                 kind=item.kind,
-                reasons=[image_code(SIDES.get(item.kind), problem) for problem in item.problems],
+                reasons=_image_codes(item),
             )
             for item in analyses
         ],

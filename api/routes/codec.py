@@ -19,14 +19,15 @@ import logging
 from typing import Annotated
 
 from cryptography.exceptions import InvalidTag
-from fastapi import APIRouter, Form, Header, Request, Security
+from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from temporalio.api.common.v1 import Payload
 
 from api.auth import identify
-from api.deps import SettingsDep
+from api.deps import OperatorCredentials, SettingsDep
+from api.errors import ApiError, error_response
 from orderflow.crypto import UnknownKeyId
 from orderflow.settings import Settings
 from orderflow.temporal import payload_codec
@@ -36,8 +37,6 @@ log = logging.getLogger("orderflow.api.codec")
 
 COOKIE = "orderflow_operator"
 MAX_PAYLOADS = 1000
-_operator_bearer = HTTPBearer(scheme_name="operator", auto_error=False, description="an operator's own token")
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(_operator_bearer)]
 
 
 class CodecPayload(BaseModel):
@@ -63,10 +62,10 @@ def _cors(request: Request, settings: Settings, response: Response) -> Response:
 
 def _refusal(request: Request, settings: Settings, status: int, code: str, message: str) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return _cors(request, settings, JSONResponse({"code": code, "message": message}, status, headers=headers))
+    return _cors(request, settings, error_response(ApiError(status, code, message, headers=headers)))
 
 
-def _operator(request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None) -> str | None:
+def _operator(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
     presented = credentials.credentials if credentials else request.cookies.get(COOKIE)
     # identify() compares against every token in constant time.
     return identify(presented, request.app.state.tokens.operators) if presented else None
@@ -102,7 +101,7 @@ async def _run(
     credentials: HTTPAuthorizationCredentials | None,
     namespace: str | None,
 ) -> Response:
-    operator = _operator(request, settings, credentials)
+    operator = _operator(request, credentials)
     if operator is None:
         return _refusal(request, settings, 401, "unauthorized", "a valid operator bearer token is required")
     if namespace not in (None, "", settings.temporal_namespace):
@@ -132,7 +131,7 @@ async def encode(
     request: Request,
     settings: SettingsDep,
     body: CodecPayloads,
-    credentials: Credentials,
+    credentials: OperatorCredentials,
     x_namespace: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Encrypt payloads with the current data key (Temporal codec server protocol)."""
@@ -144,7 +143,7 @@ async def decode(
     request: Request,
     settings: SettingsDep,
     body: CodecPayloads,
-    credentials: Credentials,
+    credentials: OperatorCredentials,
     x_namespace: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Decrypt payloads for an authorised operator (Temporal codec server protocol)."""

@@ -45,9 +45,7 @@ async def create_order(
 ) -> OrderCreated:
     """Start the order's workflow; an order id that exists is refused with 409."""
     try:
-        await start_order(
-            temporal, OrderInput.model_validate(order.model_dump()), settings.task_queue, settings.high_value_threshold
-        )
+        await start_order(temporal, order, settings.task_queue, settings.high_value_threshold)
     except WorkflowAlreadyStartedError:
         raise ApiError(409, "order_exists", f"order {order.order_id} exists already") from None
     status_url = f"{settings.public_base_url}/orders/{order.order_id}"

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, SQLModel
 
 
 class AuditKind(StrEnum):
@@ -41,10 +41,3 @@ class AuditEvent(AuditEventBase, table=True):
 
 class AuditEventPublic(AuditEventBase):
     """An audit row as exports and operators see it."""
-
-
-def already_recorded(session: Session, order_id: str, dedupe_key: str) -> bool:
-    found = session.exec(
-        select(AuditEvent.id).where(AuditEvent.order_id == order_id, AuditEvent.dedupe_key == dedupe_key)
-    ).first()
-    return found is not None

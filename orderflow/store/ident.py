@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, UniqueConstraint
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel
 
 from orderflow.records import RecordPhotoCheck, RecordVideoSession
+from orderflow.store.once import insert_once
 
 
 class IdentAttemptBase(SQLModel):
@@ -36,30 +36,18 @@ class IdentAttemptPublic(IdentAttemptBase):
 
 def record_photo_check(session: Session, request: RecordPhotoCheck) -> None:
     """Writes the submission once; a retry or replay of the same submission writes nothing."""
-    exists = session.exec(
-        select(IdentAttempt.id).where(
-            IdentAttempt.order_id == request.order_id, IdentAttempt.submission == request.submission
-        )
-    ).first()
-    if exists is not None:
-        return
-    session.add(
-        IdentAttempt(
-            order_id=request.order_id,
-            submission=request.submission,
-            verdict=request.verdict,
-            reasons=list(request.reasons),
-            images=[image.model_dump(mode="json") for image in request.images],
-            document_type=request.document_type,
-            face_distance=request.face_distance,
-            face_threshold=request.face_threshold,
-            at=request.at,
-        )
+    row = IdentAttempt(
+        order_id=request.order_id,
+        submission=request.submission,
+        verdict=request.verdict,
+        reasons=list(request.reasons),
+        images=[image.model_dump(mode="json") for image in request.images],
+        document_type=request.document_type,
+        face_distance=request.face_distance,
+        face_threshold=request.face_threshold,
+        at=request.at,
     )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # a concurrent attempt wrote it first
+    insert_once(session, row, IdentAttempt.order_id == request.order_id, IdentAttempt.submission == request.submission)
 
 
 class VideoSessionBase(SQLModel):

@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from orderflow.blobs import BlobStore
-from orderflow.store.audit import AuditEvent, AuditKind, already_recorded
+from orderflow.store.audit import AuditEvent, AuditKind
+from orderflow.store.once import insert_once
 from orderflow.store.orders import Order
 
 DELETED = "id_images_deleted"
@@ -24,23 +24,17 @@ def delete_id_images(
     """
     present = _count_images(blobs, order_id)
     with Session(engine) as session:
-        if not already_recorded(session, order_id, DELETED):
-            order = session.get(Order, order_id)
-            session.add(
-                AuditEvent(
-                    order_id=order_id,
-                    dedupe_key=DELETED,
-                    kind=AuditKind.PRIVACY,
-                    stage=order.stage if order else "",
-                    actor=actor,
-                    note=f"{present} ID image(s) deleted: {reason}"[:500],
-                    at=at,
-                )
-            )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()  # a concurrent attempt recorded it
+        order = session.get(Order, order_id)
+        row = AuditEvent(
+            order_id=order_id,
+            dedupe_key=DELETED,
+            kind=AuditKind.PRIVACY,
+            stage=order.stage if order else "",
+            actor=actor,
+            note=f"{present} ID image(s) deleted: {reason}"[:500],
+            at=at,
+        )
+        insert_once(session, row, AuditEvent.order_id == order_id, AuditEvent.dedupe_key == DELETED)
     blobs.delete_order(order_id)
     return present
 

@@ -123,14 +123,6 @@ class LiveStack:
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=30)
 
-    def ident_url(self, order_id: str) -> str:
-        assert self.settings is not None
-        return f"{self.base_url}/ident/{sign(self.settings, order_id, LinkPurpose.IDENT)}"
-
-    def track_url(self, order_id: str) -> str:
-        assert self.settings is not None
-        return f"{self.base_url}/track/{sign(self.settings, order_id, LinkPurpose.TRACK)}"
-
     def _run(self) -> None:
         try:
             asyncio.run(self._main())

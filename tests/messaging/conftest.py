@@ -4,6 +4,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
-from orderflow.crypto import load_key
-from orderflow.delivery_codes import seal_code
+from activities.messaging.compose import Composer
+from orderflow.crypto import data_keys, load_key
+from orderflow.delivery_codes import live_code, seal_code
 from orderflow.messages import Event, MessageRequest
 from orderflow.order import Customer
 from orderflow.settings import Settings
@@ -101,6 +103,11 @@ def request(
         context=context or {},
         occurred_at=occurred_at or datetime.now(UTC),
     )
+
+
+def composer(engine: Engine, settings: Settings) -> Composer:
+    """The composer `MessagingActivities.from_settings` builds: today's code from `engine`."""
+    return Composer(settings, partial(live_code, engine, data_keys(settings)))
 
 
 def seal_delivery_code(engine: Engine, settings: Settings, order_id: str, attempt: int, code: str) -> datetime:

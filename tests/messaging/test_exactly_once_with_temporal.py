@@ -20,14 +20,11 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.messaging import MessagingActivities
-from activities.messaging.compose import Composer
 from activities.messaging.sendgrid_delivery import SendGridDelivery
-from orderflow.crypto import load_key
-from orderflow.delivery_codes import live_code
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
-from tests.messaging.conftest import new_order_id, request, seal_delivery_code
+from tests.messaging.conftest import composer, new_order_id, request, seal_delivery_code
 from tests.messaging.fake_sendgrid import Answer, FakeSendGrid
 from tests.messaging.send_workflow import SendOneMessage
 
@@ -46,11 +43,8 @@ class LosesTheAnswerOnFirstAttempt(SendGridAPIClient):
 
 def activities_with(settings: Settings, engine: Engine, client: SendGridAPIClient) -> MessagingActivities:
     client.client.timeout = settings.sendgrid_timeout.total_seconds()
-    composer = Composer(
-        settings, lambda order_id, attempt: live_code(engine, load_key(settings.data_key), order_id, attempt)
-    )
     delivery = SendGridDelivery(engine, client, From(settings.mail_from, settings.mail_from_name))
-    return MessagingActivities(engine, composer, delivery)
+    return MessagingActivities(engine, composer(engine, settings), delivery)
 
 
 async def run_workflow(client: Client, send_message: Callable, req: MessageRequest) -> MessageReceipt:

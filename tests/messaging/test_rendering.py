@@ -8,13 +8,10 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.exceptions import ApplicationError
 
-from activities.messaging.compose import Composer
 from activities.messaging.mail import OutgoingMail
-from orderflow.crypto import load_key
-from orderflow.delivery_codes import live_code
 from orderflow.messages import Event, MessageRequest
 from orderflow.settings import Settings
-from tests.messaging.conftest import customer, new_order_id, request, seal_delivery_code
+from tests.messaging.conftest import composer, customer, new_order_id, request, seal_delivery_code
 
 LONG_FIRST = "Anna-Lena Maximiliane Sophie Theresia " * 5
 LONG_LAST = "Großherzogin von Österreich-Ungarn zu Schleswig-Holstein " * 3
@@ -44,10 +41,7 @@ CODE = "480215"
 
 
 def compose(engine: Engine, settings: Settings, req: MessageRequest) -> OutgoingMail:
-    composer = Composer(
-        settings, lambda order_id, attempt: live_code(engine, load_key(settings.data_key), order_id, attempt)
-    )
-    return composer.compose(req)
+    return composer(engine, settings).compose(req)
 
 
 @pytest.mark.parametrize("locale", ["de", "en"])

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +13,6 @@ from api import errors
 from api.auth import Tokens
 from api.routes import privacy as privacy_routes
 from orderflow import privacy
-from orderflow.blobs import BlobStore
 from orderflow.delivery_codes import find_code
 from orderflow.settings import Settings
 from orderflow.store.audit import AuditEvent
@@ -23,11 +21,6 @@ from orderflow.store.orders import Order
 from orderflow.store.outbox import SentMessage
 from tests.privacy.codec_api import OPERATOR
 from tests.privacy.customer_data import customer_with_an_order
-
-
-@pytest.fixture
-def blobs(tmp_path: Path) -> BlobStore:
-    return BlobStore(tmp_path / "blobs")
 
 
 def audit_notes(engine: Engine, order_id: str) -> list[tuple[str, str]]:

@@ -4,9 +4,7 @@ every deletion is in the audit trail."""
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.testing import ActivityEnvironment
@@ -16,11 +14,6 @@ from orderflow.blobs import BlobStore
 from orderflow.records import DeleteIdImages
 from orderflow.retention import sweep
 from orderflow.store.audit import AuditEvent
-
-
-@pytest.fixture
-def blobs(tmp_path: Path) -> BlobStore:
-    return BlobStore(tmp_path / "blobs")
 
 
 def upload(blobs: BlobStore, order_id: str, count: int = 3, age: timedelta = timedelta(0)) -> list[str]:

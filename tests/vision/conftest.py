@@ -12,7 +12,8 @@ from activities.vision.models import VisionModels, load_models
 from orderflow.blobs import BlobStore
 from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoIdentResult
 from tests.vision import photos
-from tests.vision.idcards import ERIKA_CARD, JOERG, Document, card_back, card_front, passport_page
+from tests.vision.idcards import JOERG, Document, passport_page
+from tests.vision.submission import back_photo, front_photo, selfie_photo
 
 DELIVERY_DAY = date(2026, 11, 25)
 ERIKA_ORDER = ExpectedIdentity(first_name="Erika", last_name="Müller-Lüdenscheidt", date_of_birth=date(1964, 8, 12))
@@ -48,17 +49,17 @@ class Uploads:
 
     @property
     def front(self) -> bytes:
-        return self.get("front", lambda: photos.jpeg(photos.photograph(card_front(ERIKA_CARD), seed=1)))
+        return self.get("front", front_photo)
 
     @property
     def back(self) -> bytes:
-        return self.get("back", lambda: photos.jpeg(photos.photograph(card_back(ERIKA_CARD), seed=2, tilt=-5)))
+        return self.get("back", back_photo)
 
     def portrait(self, stem: str = "obama_2") -> bytes:
-        return self.get(f"portrait-{stem}", lambda: photos.jpeg(photos.portrait(stem)))
+        return self.get(f"portrait-{stem}", lambda: selfie_photo(stem))
 
     def back_of(self, doc: Document) -> bytes:
-        return photos.jpeg(photos.photograph(card_back(doc), seed=2, tilt=-5))
+        return back_photo(doc)
 
     def passport(self, doc: Document = JOERG_PASSPORT) -> bytes:
         return photos.jpeg(photos.photograph(passport_page(doc), seed=3, width_share=0.75))
@@ -67,6 +68,16 @@ class Uploads:
 @pytest.fixture(scope="session")
 def uploads() -> Uploads:
     return Uploads()
+
+
+def store_uploads(blobs: BlobStore, order_id: str, images: list[bytes]) -> list[str]:
+    """Stores the images as the API would; their references, in the same order."""
+    refs = []
+    for data in images:
+        ref = blobs.new_ref(order_id, "jpg")  # named .jpg whatever the bytes are, as a customer's upload may be
+        blobs.write_chunks(ref, [data])
+        refs.append(ref)
+    return refs
 
 
 Submit = Callable[..., PhotoIdentResult]
@@ -79,11 +90,7 @@ def submit(vision_activities: VisionActivities, blobs: BlobStore) -> Submit:
     def run(
         images: list[bytes], expected: ExpectedIdentity = ERIKA_ORDER, valid_on: date = DELIVERY_DAY
     ) -> PhotoIdentResult:
-        refs = []
-        for data in images:
-            ref = blobs.new_ref("T-1", "jpg")  # named .jpg whatever the bytes are, as a customer's upload may be
-            blobs.write_chunks(ref, [data])
-            refs.append(ref)
+        refs = store_uploads(blobs, "T-1", images)
         request = PhotoIdentInput(order_id="T-1", image_refs=refs, expected=expected, valid_on=valid_on)
         return ActivityEnvironment().run(vision_activities.photo_ident, request)
 

@@ -6,8 +6,8 @@ import pytest
 
 from orderflow.photo_ident import ImageKind, PhotoVerdict
 from tests.vision import photos
-from tests.vision.conftest import ERIKA_CARD, JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads
-from tests.vision.idcards import card_back, card_front
+from tests.vision.conftest import JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads
+from tests.vision.idcards import ERIKA_CARD, card_back, card_front
 
 FRONT, BACK, PORTRAIT = ImageKind.ID_FRONT, ImageKind.ID_BACK, ImageKind.PORTRAIT
 

@@ -14,24 +14,16 @@ from orderflow import task_queues
 from orderflow.blobs import BlobStore
 from orderflow.photo_ident import PhotoIdentInput, PhotoVerdict
 from orderflow.settings import Settings
-from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, Uploads
+from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, Uploads, store_uploads
 from tests.vision.probe_workflow import PhotoIdentProbe
 
 ROOT = Path(__file__).parents[2]
 
 
-def store(blobs: BlobStore, *images: bytes) -> list[str]:
-    refs = []
-    for data in images:
-        refs.append(blobs.new_ref("W-1", "jpg"))
-        blobs.write_chunks(refs[-1], [data])
-    return refs
-
-
 def test_activity_heartbeats_while_it_works(
     vision_activities: VisionActivities, blobs: BlobStore, uploads: Uploads
 ) -> None:
-    refs = store(blobs, uploads.front, uploads.back, uploads.portrait())
+    refs = store_uploads(blobs, "W-1", [uploads.front, uploads.back, uploads.portrait()])
     beats: list[str] = []
     env = ActivityEnvironment()
     env.on_heartbeat = lambda *details: beats.append(details[0])
@@ -48,7 +40,7 @@ def test_activity_heartbeats_while_it_works(
 def test_missing_upload_is_a_reason_not_a_crash(
     vision_activities: VisionActivities, blobs: BlobStore, uploads: Uploads
 ) -> None:
-    refs = store(blobs, uploads.front, uploads.back) + [blobs.new_ref("W-1", "jpg")]
+    refs = store_uploads(blobs, "W-1", [uploads.front, uploads.back]) + [blobs.new_ref("W-1", "jpg")]
 
     result = ActivityEnvironment().run(
         vision_activities.photo_ident,
@@ -62,7 +54,7 @@ async def test_photo_ident_runs_on_a_real_worker(
     time_skipping_env: WorkflowEnvironment, vision_activities: VisionActivities, blobs: BlobStore, uploads: Uploads
 ) -> None:
     task_queue = f"vision-{uuid.uuid4()}"
-    refs = store(blobs, uploads.portrait(), uploads.front, uploads.back)
+    refs = store_uploads(blobs, "W-1", [uploads.portrait(), uploads.front, uploads.back])
     request = PhotoIdentInput(order_id="W-2", image_refs=refs, expected=ERIKA_ORDER, valid_on=DELIVERY_DAY)
     async with Worker(
         time_skipping_env.client,
