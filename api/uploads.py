@@ -140,7 +140,7 @@ class _PhotoParts:
         """Removes everything this request wrote: a refused upload leaves no trace."""
         self.close_file()
         for ref in self._written:
-            self.blobs.path(ref).unlink(missing_ok=True)
+            self.blobs.delete(ref)
         self.refs.clear()
 
 
@@ -188,4 +188,4 @@ async def receive_photos(request: Request, blobs: BlobStore, order_id: str, max_
 def discard_refs(blobs: BlobStore, refs: dict[str, str]) -> None:
     """Deletes uploaded photos the workflow never received (its update was refused)."""
     for ref in refs.values():
-        blobs.path(ref).unlink(missing_ok=True)
+        blobs.delete(ref)

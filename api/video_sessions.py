@@ -19,6 +19,7 @@ from temporalio.service import RPCError
 from api.errors import ApiError
 from api.workflow_calls import order_status
 from orderflow.commands import OrderStatus
+from orderflow.order import order_id_of
 from orderflow.settings import Settings
 from orderflow.stages import Stage
 from orderflow.store.ident import VideoSession
@@ -47,7 +48,7 @@ def _visibility_query(settings: Settings, stages: tuple[Stage, ...]) -> str:
 async def _statuses(client: Client, settings: Settings, stages: tuple[Stage, ...]) -> list[OrderStatus]:
     order_ids = []
     async for execution in client.list_workflows(_visibility_query(settings, stages), limit=MAX_LISTED):
-        order_ids.append(execution.id.removeprefix("order-"))
+        order_ids.append(order_id_of(execution.id) or execution.id)
 
     async def status_or_none(order_id: str) -> OrderStatus | None:
         try:

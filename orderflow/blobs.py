@@ -45,6 +45,9 @@ class BlobStore:
         except FileNotFoundError as missing:
             raise BlobNotFound(ref) from missing
 
+    def delete(self, ref: str) -> None:
+        self.path(ref).unlink(missing_ok=True)
+
     def delete_order(self, order_id: str) -> int:
         """Deletes every image of an order; returns how many were removed."""
         folder = self.root / order_id

@@ -16,6 +16,7 @@ from typing import Any
 
 from temporalio import activity, workflow
 
+from orderflow.order import order_id_of
 from orderflow.settings import Settings
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -34,7 +35,6 @@ _CONTEXT_FIELDS = {
     "attempt": "attempt",
     "update_name": "update_name",
 }
-ORDER_WORKFLOW_PREFIX = "order-"  # see orderflow.order.workflow_id_for
 
 
 def redact(text: str) -> str:
@@ -64,9 +64,9 @@ def context_of(record: logging.LogRecord) -> dict[str, Any]:
     for field in ("order_id", "workflow_id"):  # logging.info(..., extra={"order_id": ...})
         if getattr(record, field, None) is not None:
             details[field] = getattr(record, field)
-    workflow_id = str(details.get("workflow_id", ""))
-    if "order_id" not in details and workflow_id.startswith(ORDER_WORKFLOW_PREFIX):
-        details["order_id"] = workflow_id.removeprefix(ORDER_WORKFLOW_PREFIX)
+    order_id = order_id_of(str(details.get("workflow_id", "")))
+    if "order_id" not in details and order_id:
+        details["order_id"] = order_id
     return details
 
 

@@ -54,5 +54,13 @@ class OrderInput(BaseModel):
         return sum((item.unit_price * item.quantity for item in self.items), Decimal("0"))
 
 
+WORKFLOW_ID_PREFIX = "order-"
+
+
 def workflow_id_for(order_id: str) -> str:
-    return f"order-{order_id}"
+    return f"{WORKFLOW_ID_PREFIX}{order_id}"
+
+
+def order_id_of(workflow_id: str) -> str | None:
+    """The order behind an `OrderWorkflow` id; None for any other workflow."""
+    return workflow_id.removeprefix(WORKFLOW_ID_PREFIX) if workflow_id.startswith(WORKFLOW_ID_PREFIX) else None

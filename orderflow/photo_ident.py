@@ -24,6 +24,11 @@ class ImageKind(StrEnum):
     UNUSABLE = "unusable"
 
 
+# Reason codes about one image start with its side ("BACK_GLARE"), so the customer knows which
+# photo to take again. The vision activity writes them, the messages explain them.
+REASON_SIDES = {ImageKind.ID_FRONT: "FRONT", ImageKind.ID_BACK: "BACK", ImageKind.PORTRAIT: "PORTRAIT"}
+
+
 class ExpectedIdentity(BaseModel):
     """What the order says about the recipient; the document must match it."""
 

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     def blob_path(self) -> Path:
         return self.blob_dir or self.data_dir / "blobs"
 
+    @property
+    def deepface_home(self) -> Path:
+        return self.vision_deepface_home or self.data_dir / "deepface"
+
     def order_policy(self) -> OrderPolicy:
         # Every policy field has a setting of the same name.
         return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields)))

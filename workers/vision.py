@@ -20,7 +20,7 @@ from workers.common import main
 
 
 def build_vision_worker(client: Client, settings: Settings) -> Worker:
-    models = load_models(settings.vision_deepface_home or settings.data_dir / "deepface")
+    models = load_models(settings.deepface_home)
     limits = ImageLimits(
         max_bytes=settings.vision_max_image_bytes,
         max_pixels=settings.vision_max_image_pixels,

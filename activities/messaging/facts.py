@@ -13,6 +13,7 @@ from activities.messaging import localtime
 from orderflow import links
 from orderflow.delivery_codes import as_utc
 from orderflow.messages import Event, MessageRequest
+from orderflow.photo_ident import REASON_SIDES
 from orderflow.settings import Settings
 
 LOCALES = ("de", "en")
@@ -29,7 +30,6 @@ ACTION_ANCHORS = {
 
 
 # Reason codes about one image carry its side as a prefix ("BACK_GLARE"), see activities/vision.
-IMAGE_SIDES = ("FRONT", "BACK", "PORTRAIT")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def next_step(event: Event, facts: dict[str, Any]) -> Link:
 
 def _reason(code: str) -> Reason:
     side, _, problem = code.partition("_")
-    return Reason(problem, side) if side in IMAGE_SIDES and problem else Reason(code)
+    return Reason(problem, side) if side in REASON_SIDES.values() and problem else Reason(code)
 
 
 def _text(ctx: dict[str, Any], name: str) -> str | None:

@@ -14,11 +14,10 @@ from activities.vision.analysis import ImageAnalysis, analyze
 from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
 from activities.vision.reasons import FINAL, REVIEW, ImageProblem, Reason, image_code
-from orderflow.photo_ident import ImageFinding, ImageKind, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
+from orderflow.photo_ident import REASON_SIDES, ImageFinding, ImageKind, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
 
 log = logging.getLogger(__name__)
 
-SIDES = {ImageKind.ID_FRONT: "FRONT", ImageKind.ID_BACK: "BACK", ImageKind.PORTRAIT: "PORTRAIT"}
 Loader = Callable[[str], bytes | None]
 
 
@@ -43,7 +42,7 @@ def identify(
             document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
         )
         if checked is None or not checked.readable:
-            problem = image_code(SIDES.get(source.kind), ImageProblem.MRZ_UNREADABLE)
+            problem = image_code(REASON_SIDES.get(source.kind), ImageProblem.MRZ_UNREADABLE)
             source.problems.append(ImageProblem.MRZ_UNREADABLE)
             reasons.append(problem)
         else:
@@ -96,7 +95,7 @@ def _slot_reasons(found: slots.Slots, analyses: list[ImageAnalysis]) -> list[str
 
 
 def _image_codes(item: ImageAnalysis) -> list[str]:
-    return [image_code(SIDES.get(item.kind), problem) for problem in item.problems]
+    return [image_code(REASON_SIDES.get(item.kind), problem) for problem in item.problems]
 
 
 def _result(

@@ -13,10 +13,10 @@ from temporalio.client import Client, WorkflowExecution
 
 from orderflow import search_attributes as sa
 from orderflow.ops.thresholds import stuck_thresholds
+from orderflow.order import order_id_of
 from orderflow.settings import Settings
 from orderflow.stages import FINAL, Stage
 
-WORKFLOW_ID_PREFIX = "order-"  # see orderflow.order.workflow_id_for
 _STAGE_NAMES = {stage.value for stage in Stage}
 
 
@@ -102,7 +102,7 @@ def _stuck_order(
         return None
     stage = Stage(stage_name)
     return StuckOrder(
-        order_id=execution.id.removeprefix(WORKFLOW_ID_PREFIX),
+        order_id=order_id_of(execution.id) or execution.id,
         workflow_id=execution.id,
         stage=stage,
         since=since,
