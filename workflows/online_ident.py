@@ -175,6 +175,9 @@ class OnlineIdent(OrderBase):
             refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
         if self._photo_tries_left() == 0:
             refuse("no_tries_left", "all photo submissions are used; a video call or the doorstep check remain")
+        own_folder = f"{self._order.order_id}/"
+        if not all(ref.startswith(own_folder) for ref in (photos.front_ref, photos.back_ref, photos.portrait_ref)):
+            refuse("foreign_photos", "photo references must be images uploaded for this order")
 
     @workflow.update
     async def request_video_ident(self, request: RequestVideoIdent) -> VideoSessionRef:

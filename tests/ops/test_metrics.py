@@ -7,15 +7,13 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
-from orderflow.commands import CancelOrder, SubmitPhotos
+from orderflow.commands import CancelOrder
 from orderflow.metrics import with_activity_metrics, worker_runtime
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.stages import Stage
 from orderflow.temporal import connect
 from tests.ops.conftest import OPERATOR
-from tests.workflows.harness import make_order, running_order_worker, wait_for_stage
-
-PHOTOS = SubmitPhotos(front_ref="o/front.jpg", back_ref="o/back.jpg", portrait_ref="o/portrait.jpg")
+from tests.workflows.harness import make_order, photos_for, running_order_worker, wait_for_stage
 
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -84,8 +82,9 @@ async def test_worker_runtime_serves_sdk_activity_and_business_metrics(dev_serve
     )
     async with running_order_worker(client, engine, settings) as h:
         h.fakes.verdicts = [PhotoVerdict.PASSED]
-        passed = await h.start_at_stage(make_order(unit_price="99.00"), Stage.AWAITING_IDENT)
-        await passed.execute_update("submit_photos", PHOTOS)
+        order = make_order(unit_price="99.00")
+        passed = await h.start_at_stage(order, Stage.AWAITING_IDENT)
+        await passed.execute_update("submit_photos", photos_for(order))
         await wait_for_stage(passed, Stage.DISPATCHED)
         cancelled = await h.start_at_stage(make_order(), Stage.AWAITING_IDENT)
         await cancelled.execute_update("cancel", CancelOrder(reason="changed my mind"))

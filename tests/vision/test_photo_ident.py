@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
-from orderflow.photo_ident import ImageKind, PhotoVerdict
+from orderflow.photo_ident import ImageKind, PhotoIdentInput, PhotoVerdict
 from tests.vision import photos
-from tests.vision.conftest import JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads
+from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads, store_uploads
 from tests.vision.idcards import ERIKA_CARD, card_back, card_front
 
 FRONT, BACK, PORTRAIT = ImageKind.ID_FRONT, ImageKind.ID_BACK, ImageKind.PORTRAIT
@@ -180,3 +182,13 @@ def test_passport_with_expired_date_and_id_card_name(submit: Submit, uploads: Up
 
     assert result.reasons == ["DOCUMENT_EXPIRED"]
     assert result.document_type == "TD3"
+
+
+def test_images_of_another_order_are_refused(vision_activities, blobs, uploads):
+    refs = store_uploads(blobs, "OTHER-1", [uploads.front, uploads.back, uploads.portrait()])
+    request = PhotoIdentInput(order_id="T-1", image_refs=refs, expected=ERIKA_ORDER, valid_on=DELIVERY_DAY)
+
+    with pytest.raises(ApplicationError) as refused:
+        ActivityEnvironment().run(vision_activities.photo_ident, request)
+
+    assert refused.value.type == "InvalidPhotoIdentRequest" and refused.value.non_retryable

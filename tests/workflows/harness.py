@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from orderflow import task_queues
-from orderflow.commands import OrderStatus
+from orderflow.commands import OrderStatus, SubmitPhotos
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import find_code, open_code
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
@@ -44,6 +44,15 @@ def make_order(
         shipping_address=Address(street="Heidestr. 17", postal_code="51147", city="Köln", country="DE"),
         items=[Item(sku="PHONE-X", name="Smartphone X", quantity=1, unit_price=Decimal(unit_price))],
         ident_method=ident_method,
+    )
+
+
+def photos_for(order: OrderInput) -> SubmitPhotos:
+    """References as the API makes them: under the order's own folder (the scripted check never reads them)."""
+    return SubmitPhotos(
+        front_ref=f"{order.order_id}/{'a' * 32}.jpg",
+        back_ref=f"{order.order_id}/{'b' * 32}.jpg",
+        portrait_ref=f"{order.order_id}/{'c' * 32}.jpg",
     )
 
 

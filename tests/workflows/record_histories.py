@@ -18,7 +18,6 @@ from orderflow.commands import (
     CourierHandover,
     DeliveryFailed,
     RequestVideoIdent,
-    SubmitPhotos,
     VideoIdentResult,
 )
 from orderflow.photo_ident import PhotoVerdict
@@ -27,19 +26,18 @@ from orderflow.stages import Stage
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import data_converter
 from tests.conftest import BIN
-from tests.workflows.harness import Harness, make_order, out_for_delivery, running_order_worker
+from tests.workflows.harness import Harness, make_order, out_for_delivery, photos_for, running_order_worker
 from workflows.order import OrderWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
-PHOTOS = SubmitPhotos(front_ref="r/front.jpg", back_ref="r/back.jpg", portrait_ref="r/portrait.jpg")
 
 
 async def photo_passed_code_delivered(env: WorkflowEnvironment, h: Harness) -> str:
     order = make_order(order_id="R-photo-code")
     h.fakes.verdicts = [PhotoVerdict.FAILED, PhotoVerdict.PASSED]
     handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
-    await handle.execute_update(OrderWorkflow.submit_photos, PHOTOS)
-    await handle.execute_update(OrderWorkflow.submit_photos, PHOTOS)
+    await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
+    await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
     await out_for_delivery(env, handle)
     wrong = f"{(int(h.code(order.order_id, 1)) + 1) % 1_000_000:06d}"
     await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=wrong))
