@@ -55,7 +55,7 @@ async def test_photo_ident_runs_on_a_real_worker(
 ) -> None:
     task_queue = f"vision-{uuid.uuid4()}"
     refs = store_uploads(blobs, "W-1", [uploads.portrait(), uploads.front, uploads.back])
-    request = PhotoIdentInput(order_id="W-2", image_refs=refs, expected=ERIKA_ORDER, valid_on=DELIVERY_DAY)
+    request = PhotoIdentInput(order_id="W-1", image_refs=refs, expected=ERIKA_ORDER, valid_on=DELIVERY_DAY)
     async with Worker(
         time_skipping_env.client,
         task_queue=task_queue,
