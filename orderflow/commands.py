@@ -1,11 +1,19 @@
 """Payloads of the workflow's updates, signals and query (public Temporal contract)."""
 
 from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from orderflow.order import IdentMethod
+from orderflow.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
 from orderflow.stages import DeliveryMode, IdentOutcome, NextAction, Stage
+
+# Field types shared by the workflow's payloads and the API's request models, so both hold the same limits.
+Note = Annotated[str, Field(max_length=NOTE_MAX_LENGTH, description="internal note: audit trail only, never e-mailed")]
+ActorId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
+SessionId = Annotated[str, Field(min_length=1, max_length=64)]
+AttemptNumber = Annotated[int, Field(ge=1, le=100)]
 
 
 class SubmitPhotos(BaseModel):
@@ -31,8 +39,8 @@ class VideoSessionRef(BaseModel):
 
 
 class ClaimVideoSession(BaseModel):
-    session_id: str
-    agent_id: str
+    session_id: SessionId
+    agent_id: ActorId
 
 
 class ClaimResult(BaseModel):
@@ -47,10 +55,19 @@ class ClaimResult(BaseModel):
 
 
 class VideoIdentResult(BaseModel):
-    session_id: str
-    agent_id: str
-    verdict: str = Field(pattern=r"^(approved|rejected)$")
-    reason: str = ""
+    session_id: SessionId
+    agent_id: ActorId
+    verdict: Literal["approved", "rejected"]
+    # Why a rejection: the customer's e-mail explains the code in fixed wording.
+    reason_code: VideoRejectReason | None = None
+    reason: Note = ""
+
+    @model_validator(mode="after")
+    def _rejection_has_a_code(self) -> "VideoIdentResult":
+        # Verdicts sent before codes existed carried only free text; running orders still replay them.
+        if self.verdict == "rejected" and self.reason_code is None:
+            self.reason_code = VideoRejectReason.OTHER
+        return self
 
 
 class ChooseDoorstep(BaseModel):
@@ -58,27 +75,39 @@ class ChooseDoorstep(BaseModel):
 
 
 class CourierHandover(BaseModel):
-    attempt: int
+    attempt: AttemptNumber
     code: str | None = None
     id_checked: bool | None = None
 
 
 class HandoverResult(BaseModel):
     accepted: bool
-    reason: str
+    reason: str  # delivered, wrong_code, code_locked, or the attempt's outcome when another entry decided first
     tries_left: int
 
 
 class DeliveryFailed(BaseModel):
-    attempt: int
-    # A short code the customer's message explains: not_home, no_access, refused, id_check_failed, ...
-    reason: str = Field(default="", max_length=32)
+    """A failed attempt as the courier reports it: a closed reason code, never an outcome."""
+
+    attempt: AttemptNumber
+    reason: FailureReason = FailureReason.OTHER
+    note: Note = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _free_text_of_older_reports(cls, data: Any) -> Any:
+        # Reports sent before reasons were codes carried free text ("nobody at home"); running orders replay them
+        # as "other" with the text as the note. No text can become an outcome such as "delivered".
+        reason = data.get("reason") if isinstance(data, dict) else None
+        if isinstance(reason, str) and reason not in FailureReason.__members__.values():
+            return {**data, "reason": FailureReason.OTHER, "note": data.get("note") or reason[:NOTE_MAX_LENGTH]}
+        return data
 
 
 class CancelOrder(BaseModel):
-    reason: str = ""
+    reason: Note = ""
     # Set when an operator cancels (audited as "operator:<id>"); the shop's own cancel leaves it empty.
-    operator_id: str | None = None
+    operator_id: ActorId | None = None
 
 
 class CancelResult(BaseModel):
@@ -89,8 +118,8 @@ class CancelResult(BaseModel):
 class OperatorAction(BaseModel):
     """An authenticated operator's intervention; who and why land in the audit trail."""
 
-    operator_id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=3, max_length=500)
+    operator_id: ActorId
+    reason: Annotated[str, Field(min_length=3, max_length=NOTE_MAX_LENGTH)]
 
 
 class OperatorActionResult(BaseModel):
