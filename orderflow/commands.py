@@ -163,3 +163,5 @@ class OrderStatus(BaseModel):
     next_actions: list[NextAction]
     cancel_reason: str | None
     timeline: list[StageChange]
+    # The customer's language (OrderInput.customer.locale): the customer pages speak it.
+    locale: str = "de"

@@ -97,6 +97,7 @@ class OrderBase:
             next_actions=self._next_actions(),
             cancel_reason=self._cancel_reason,
             timeline=list(self._timeline),
+            locale=self._order.customer.locale,
         )
 
     def _next_actions(self) -> list[NextAction]:
