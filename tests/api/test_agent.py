@@ -50,7 +50,9 @@ async def test_queue_claim_and_approve(api):
     assert result.json()["stage"] != "video_in_progress"
     assert (await wait_for_stage(handle, Stage.DISPATCHED)).delivery_mode == "anyone_at_address"
     decided = await api.http.post(
-        f"/agent/video-sessions/{session_id}/result", json={"verdict": "rejected"}, headers=AGENT_7
+        f"/agent/video-sessions/{session_id}/result",
+        json={"verdict": "rejected", "reason_code": "other"},
+        headers=AGENT_7,
     )
     assert (decided.status_code, decided.json()["code"]) == (409, "session_decided")
     reclaimed = await api.http.post(f"/agent/video-sessions/{session_id}/claim", headers=AGENT_8)
@@ -64,12 +66,13 @@ async def test_rejected_verdict_means_doorstep(api):
 
     result = await api.http.post(
         f"/agent/video-sessions/{session_id}/result",
-        json={"verdict": "rejected", "reason": "photo differs"},
+        json={"verdict": "rejected", "reason_code": "face_mismatch", "note": "photo differs"},
         headers=AGENT_8,
     )
 
     assert result.status_code == 200
     assert result.json()["ident_outcome"] == "doorstep"
+    assert result.json()["reason_code"] == "face_mismatch"
     assert (await wait_for_stage(handle, Stage.DISPATCHED)).delivery_mode == "recipient_with_id"
 
 
@@ -107,6 +110,14 @@ async def test_result_refusals_leave_the_call_alone(api):
     assert smuggled.status_code == 422
     bad_verdict = await api.http.post(url, json={"verdict": "maybe"}, headers=AGENT_7)
     assert bad_verdict.status_code == 422
+    # A rejection names its reason code from the closed set; the note is bounded.
+    uncoded = await api.http.post(url, json={"verdict": "rejected", "note": "looks off"}, headers=AGENT_7)
+    assert (uncoded.status_code, uncoded.json()["code"]) == (422, "invalid_request")
+    assert "reason_code" in uncoded.json()["message"]
+    unknown_code = await api.http.post(url, json={"verdict": "rejected", "reason_code": "vibes"}, headers=AGENT_7)
+    assert unknown_code.status_code == 422
+    long_note = await api.http.post(url, json={"verdict": "approved", "note": "x" * 501}, headers=AGENT_7)
+    assert long_note.status_code == 422
     assert (
         await api.http.post(url, content=b"{not json", headers={**AGENT_7, "Content-Type": "application/json"})
     ).status_code == 422
