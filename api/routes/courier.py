@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CourierDep, OrderIdPath, TemporalDep
 from api.errors import conflict, responses
 from api.workflow_calls import open_order_status, order_status, run_update, send_signal, status_after
-from orderflow.commands import CourierHandover, DeliveryFailed, HandoverResult, OrderStatus
+from orderflow.commands import AttemptNumber, CourierHandover, DeliveryFailed, HandoverResult, Note, OrderStatus
+from orderflow.outcomes import FailureReason
 from orderflow.stages import DeliveryMode, Stage
 
 router = APIRouter(prefix="/courier/deliveries", tags=["couriers"])
@@ -28,9 +29,13 @@ class DoorCheck(BaseModel):
     instructions: str
 
 
+# Request bodies take their limits from the contract types they feed (orderflow.commands), so a body
+# accepted here is always one the workflow accepts.
+
+
 class Handover(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    attempt: int = Field(ge=1, le=100)
+    attempt: AttemptNumber
     code: str | None = Field(default=None, pattern=r"^[0-9]{6}$", description="the customer's 6-digit code")
     id_checked: bool = Field(default=False, description="the named recipient showed their ID")
 
@@ -41,8 +46,12 @@ class HandoverAnswer(HandoverResult):
 
 class FailedAttempt(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    attempt: int = Field(ge=1, le=100)
-    reason: str = Field(default="", max_length=300)
+    attempt: AttemptNumber
+    # A closed code, required: free text never decides an attempt's outcome nor reaches the customer.
+    reason: FailureReason = Field(
+        description="why the parcel could not be handed over; the customer's e-mail explains it"
+    )
+    note: Note = ""
 
 
 class AttemptReported(BaseModel):
@@ -125,7 +134,8 @@ async def failed_attempt(
         raise conflict("not_out_for_delivery", "the parcel is not out for delivery right now")
     if body.attempt != status.attempt:
         raise conflict("wrong_attempt", f"attempt {status.attempt} is under way, not {body.attempt}")
-    await send_signal(temporal, order_id, "delivery_failed", DeliveryFailed(attempt=body.attempt, reason=body.reason))
+    report = DeliveryFailed(attempt=body.attempt, reason=body.reason, note=body.note)
+    await send_signal(temporal, order_id, "delivery_failed", report)
     after = await status_after(
         temporal, order_id, lambda s: s.stage != Stage.OUT_FOR_DELIVERY or s.attempt != body.attempt
     )

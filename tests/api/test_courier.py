@@ -18,7 +18,9 @@ async def out_for_delivery(api, env, ident_method=IdentMethod.NONE, unit_price="
         status = await wait_for_stage(handle, Stage.OUT_FOR_DELIVERY)
         if number < attempt:
             await api.http.post(
-                f"/courier/deliveries/{order.order_id}/failed-attempt", json={"attempt": number}, headers=COURIER
+                f"/courier/deliveries/{order.order_id}/failed-attempt",
+                json={"attempt": number, "reason": "not_home"},
+                headers=COURIER,
             )
     return order.order_id, handle
 
@@ -105,7 +107,17 @@ async def test_failed_attempt_moves_to_the_next_day(skipping_api, time_skipping_
     wrong = await api.http.post(url, json={"attempt": 2, "reason": "not_home"}, headers=COURIER)
     assert (wrong.status_code, wrong.json()["code"]) == (409, "wrong_attempt")
 
-    reported = await api.http.post(url, json={"attempt": 1, "reason": "not_home"}, headers=COURIER)
+    for refused in ({"attempt": 1}, {"attempt": 1, "reason": "delivered"}, {"attempt": 1, "reason": "nobody home"}):
+        answer = await api.http.post(url, json=refused, headers=COURIER)
+        assert (answer.status_code, answer.json()["code"]) == (422, "invalid_request"), refused
+    too_long = await api.http.post(url, json={"attempt": 1, "reason": "other", "note": "x" * 501}, headers=COURIER)
+    assert too_long.status_code == 422
+    assert (await wait_for_stage(handle, Stage.OUT_FOR_DELIVERY)).attempt == 1
+
+    # The longest note the workflow takes, in any script, passes through.
+    note = ("Klingel defekt — 门铃坏了 — الجرس معطل 🚪\n" * 20)[:500]
+    body = {"attempt": 1, "reason": "not_home", "note": note}
+    reported = await api.http.post(url, json=body, headers=COURIER)
 
     assert reported.status_code == 200, reported.text
     assert reported.json()["stage"] == "dispatched" and reported.json()["next_delivery_day"]
@@ -139,6 +151,8 @@ async def test_courier_refusals(skipping_api):
         assert (await api.http.post(f"{base}/handover", json=body, headers=COURIER)).status_code == 422, body
     assert (await api.http.post(f"{base}/failed-attempt", json={"attempt": "x"}, headers=COURIER)).status_code == 422
     assert (await api.http.post(f"{base}/failed-attempt", json={"attempt": 1})).status_code == 401
-    missing = await api.http.post("/courier/deliveries/NO-SUCH/failed-attempt", json={"attempt": 1}, headers=COURIER)
+    missing = await api.http.post(
+        "/courier/deliveries/NO-SUCH/failed-attempt", json={"attempt": 1, "reason": "refused"}, headers=COURIER
+    )
     assert (missing.status_code, missing.json()["code"]) == (404, "order_not_found")
     assert (await api.http.get("/courier/deliveries/bad%20id", headers=COURIER)).status_code == 422
