@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
-from orderflow.store import audit, codes, delivery, ident, orders, outbox  # noqa: F401  (registers the tables)
+from orderflow.store import audit, codes, delivery, ident, orders, outbox, webhooks  # noqa: F401  (registers the tables)
 from orderflow.store.schema import migrate
 
 

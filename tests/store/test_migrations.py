@@ -22,6 +22,9 @@ STORE_TABLES = {
     "deliveryattempt",
     "deliverycode",
     "sentmessage",
+    "webhookendpoint",
+    "webhookdelivery",
+    "webhookattempt",
 }
 
 
