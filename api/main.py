@@ -13,7 +13,21 @@ from api.auth import Tokens, refuse_default_secrets
 from api.metrics import RequestMetrics
 from api.pages.rendering import STATIC, page_errors
 from api.redaction import redact_access_log
-from api.routes import agent, codec, courier, dev, health, ident, metrics, ops, orders, privacy, tracking
+from api.routes import (
+    agent,
+    agent_console,
+    codec,
+    courier,
+    courier_page,
+    dev,
+    health,
+    ident,
+    metrics,
+    ops,
+    orders,
+    privacy,
+    tracking,
+)
 from orderflow.blobs import BlobStore
 from orderflow.logs import configure_logging
 from orderflow.settings import Settings, get_settings
@@ -53,7 +67,20 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     errors.install(app, page_errors=page_errors)
     app.add_middleware(RequestMetrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (orders, ident, tracking, agent, courier, health, ops, metrics, codec, privacy):
+    for module in (
+        orders,
+        ident,
+        tracking,
+        agent,
+        courier,
+        agent_console,
+        courier_page,
+        health,
+        ops,
+        metrics,
+        codec,
+        privacy,
+    ):
         app.include_router(module.router)
     if settings.env != "production":
         app.include_router(dev.router)

@@ -101,3 +101,14 @@ async def find_session(client: Client, settings: Settings, engine: Engine, sessi
         if status.video_session is not None and status.video_session.session_id == session_id:
             return status
     return None
+
+
+async def calls_of_agent(client: Client, settings: Settings, agent_id: str) -> list[OrderStatus]:
+    """The calls this agent claimed and has not decided yet (the console lists them to return to)."""
+    return [
+        status
+        for status in await _statuses(client, settings, (Stage.VIDEO_IN_PROGRESS,))
+        if status.video_session is not None
+        and status.video_session.state == "claimed"
+        and status.video_session.agent_id == agent_id
+    ]

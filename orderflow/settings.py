@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, for log shippers
 
+    # --- Staff pages: agent console and courier page ---
+    # The agents' video tool, e.g. "https://meet.example/{session_id}": the console links each claimed call
+    # there. Empty: the console shows the session id as the room to open in the tool.
+    video_call_url: str = ""
+
     @field_validator("compressed_day", mode="before")
     @classmethod
     def empty_means_unset(cls, value: object) -> object:

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader
 import activities.messaging
 from activities.messaging import localtime
 from api.errors import ApiError
+from api.pages.staff_texts import STAFF_TEXTS
 from api.pages.texts import LANGUAGES, TEXTS
 
 PAGES = Path(__file__).parent
@@ -41,11 +42,14 @@ _environment = Environment(
 templates = Jinja2Templates(env=_environment)
 
 
-def language(request: Request) -> str:
-    """`?lang=` if given, else the browser's first language we speak, else German."""
+def language(request: Request, order_locale: str | None = None) -> str:
+    """`?lang=` if given; else the order's language (German if we do not speak it); else, where no
+    order is known (a broken link, a staff page), the browser's first language we speak; else German."""
     asked = request.query_params.get("lang", "")
     if asked in LANGUAGES:
         return asked
+    if order_locale is not None:
+        return order_locale if order_locale in LANGUAGES else "de"
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip()[:2].lower()
         if code in LANGUAGES:
@@ -59,8 +63,11 @@ def wants_page(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept
 
 
-def render_page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    lang = language(request)
+def render_page(
+    request: Request, name: str, status_code: int = 200, locale: str | None = None, **context: Any
+) -> HTMLResponse:
+    """A page in the order's `locale` (see `language`); staff pages also get their own texts as `s`."""
+    lang = language(request, locale)
     zone = ZoneInfo(request.app.state.settings.timezone)
 
     def when(moment: datetime | None) -> str:
@@ -69,7 +76,7 @@ def render_page(request: Request, name: str, status_code: int = 200, **context: 
     return templates.TemplateResponse(
         request,
         f"pages/{name}",
-        {"lang": lang, "t": TEXTS[lang], "when": when, **context},
+        {"lang": lang, "t": TEXTS[lang], "s": STAFF_TEXTS[lang], "when": when, **context},
         status_code=status_code,
         headers=PAGE_HEADERS,
     )

@@ -99,6 +99,7 @@ async def ident_page(
         tracking_url=tracking_url(settings, order_id),
         max_upload_bytes=settings.max_upload_bytes,
         refresh_seconds=15 if waiting else None,
+        locale=status.locale,
     )
 
 

@@ -44,4 +44,5 @@ async def tracking_page(
         code_last_valid=last_valid_moment(status.code_valid_until) if status.code_valid_until else None,
         ident_url=ident_url(settings, order_id) if ident_open and status.ident_method == IdentMethod.ONLINE else None,
         refresh_seconds=None if status.stage in FINAL else 60,
+        locale=status.locale,
     )
