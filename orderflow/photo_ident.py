@@ -46,10 +46,32 @@ class PhotoIdentInput(BaseModel):
     valid_on: date
 
 
+class Measurement(BaseModel):
+    """One quality figure of an image and the limit it was held to; never anything read from the document."""
+
+    name: str  # e.g. "mrz_glare_share", "portrait_sharpness", "card_glare_share"
+    value: float
+    threshold: float
+    bad_above: bool  # True: a value above the threshold is bad (glare); False: below is bad (blur, darkness)
+    # False: measured where a problem does not stop the check (glare beside the MRZ); reported, never rejected.
+    blocking: bool
+    exceeded: bool
+
+
 class ImageFinding(BaseModel):
+    """What was found on one image, for the person who reviews the verdict later."""
+
     ref: str
     kind: ImageKind
     reasons: list[str] = []
+    # Problems measured where they do not stop the check, e.g. "GLARE" on a card whose MRZ still reads.
+    notes: list[str] = []
+    measurements: list[Measurement] = []
+    faces_found: int = 0
+    mrz_found: bool = False
+    # None when no MRZ was read from this image; the names of failed fields, never their values.
+    mrz_check_digits_valid: bool | None = None
+    mrz_failed_checks: list[str] = []
 
 
 class PhotoIdentResult(BaseModel):

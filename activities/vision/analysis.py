@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from activities.vision import document, faces, mrz_zone, quality
+from activities.vision import document, faces, mrz_zone, quality, zones
 from activities.vision.decoding import ImageLimits, ImageRejected, decode, shrink
 from activities.vision.faces import Face
 from activities.vision.models import VisionModels
 from activities.vision.reasons import ImageProblem
-from orderflow.photo_ident import ImageKind
+from orderflow.photo_ident import ImageKind, Measurement
 
 FIND_SIDE = 800  # documents are found on a copy this size
 QUALITY_WIDTH = document.CARD_SIZE[0]  # documents are measured at one width, whatever their format
@@ -32,10 +32,28 @@ class ImageAnalysis:
     mrz_lines: list[str] | None = None
     mrz_found: bool = False  # an MRZ-shaped zone, read or not
     embedding: np.ndarray | None = None  # of the (best) face, for the face match
+    measurements: list[Measurement] = field(default_factory=list)
+    notes: list[ImageProblem] = field(default_factory=list)  # measured where they stop no check
+    mrz_checks_valid: bool | None = None  # set once the MRZ text has been checked
+    mrz_failed_checks: list[str] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
         return not self.problems
+
+    def judge(self, limit: quality.Limit, value: float, *, blocking: bool = True) -> None:
+        """Records the measurement; past its limit, a problem (blocking) or a note (not blocking)."""
+        measured = limit.measure(value, blocking=blocking)
+        self.measurements.append(measured)
+        if measured.exceeded:
+            found = self.problems if blocking else self.notes
+            if limit.problem not in found:
+                found.append(limit.problem)
+
+    def promote_notes(self) -> None:
+        """A check failed to read after all: the glare or blur measured elsewhere is the likely cause."""
+        self.problems += [note for note in self.notes if note not in self.problems]
+        self.notes = []
 
 
 def analyze(ref: str, data: bytes | None, models: VisionModels, limits: ImageLimits) -> ImageAnalysis:
@@ -64,28 +82,59 @@ def _analyze_document(
     result = ImageAnalysis(ref, is_document=True)
     flat = document.flatten(image, outline)
     flat_gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
-    measured = quality.measure(_at_width(flat_gray, QUALITY_WIDTH))
-    result.problems += outline.problems + measured.problems(blur_threshold=quality.BLUR_DOCUMENT)
+    result.problems += outline.problems
+    whole = _at_width(flat_gray, QUALITY_WIDTH)
+    result.judge(quality.DARK, quality.brightness(whole))
     zone = mrz_zone.locate(flat_gray)
     if zone is not None and zone.upside_down:
         flat = cv2.rotate(flat, cv2.ROTATE_180)  # the zone's boxes were found on the turned document
+        flat_gray = cv2.rotate(flat_gray, cv2.ROTATE_180)
     result.mrz_found = zone is not None
     # An ID card's back (three MRZ lines) has no photo; a passport page (two lines) has both.
     found = [] if zone is not None and len(zone.boxes) == 3 else faces.detect(flat, models, small_faces=False)
     if not found and zone is None:  # a front held upside down has no MRZ to tell
         turned = cv2.rotate(flat, cv2.ROTATE_180)
         found = faces.detect(turned, models, small_faces=False)
-        flat = turned if found else flat
+        if found:
+            flat, flat_gray = turned, cv2.rotate(flat_gray, cv2.ROTATE_180)
     result.faces, result.face_image = found, flat
     if found:
         result.kind = ImageKind.ID_FRONT
     elif zone is not None:
         result.kind = ImageKind.ID_BACK
+    if ImageProblem.DARK in result.problems:
+        return result  # in the dark, sharpness and glare cannot be judged
+    best = max(found, key=lambda f: f.score) if found else None
+    _judge_document(result, flat_gray, whole, zone, best)
     if zone is not None and result.usable:
         result.mrz_lines = mrz_zone.read(flat, zone, models.recognizer)
-    if found and result.usable:
-        result.embedding = faces.embed(flat, max(found, key=lambda f: f.score), models)
+    if best is not None and result.usable:
+        result.embedding = faces.embed(flat, best, models)
     return result
+
+
+def _judge_document(
+    result: ImageAnalysis,
+    flat_gray: np.ndarray,
+    whole: np.ndarray,
+    zone: mrz_zone.MrzZone | None,
+    face: Face | None,
+) -> None:
+    """Glare and blur over the MRZ or the portrait reject the image; elsewhere on the card they are notes,
+    unless neither was found: then they are the likely reason why."""
+    if zone is not None:
+        lines = zones.crop(flat_gray, zones.mrz_box(zone, flat_gray.shape))
+        result.judge(quality.MRZ_GLARE, quality.burnt_share(lines))
+        result.judge(quality.MRZ_BLUR, quality.sharpness(lines))
+    if face is not None:
+        result.judge(
+            quality.CARD_PORTRAIT_GLARE,
+            quality.burnt_share(zones.crop(flat_gray, zones.face_box(face, flat_gray.shape))),
+        )
+        result.judge(quality.CARD_PORTRAIT_BLUR, quality.sharpness(zones.face_region(flat_gray, face)))
+    nothing_found = zone is None and face is None
+    result.judge(quality.CARD_GLARE, quality.largest_patch_share(whole), blocking=nothing_found)
+    result.judge(quality.CARD_BLUR, quality.sharpness(whole), blocking=nothing_found)
 
 
 def _analyze_photo(ref: str, image: np.ndarray, small_gray: np.ndarray, models: VisionModels) -> ImageAnalysis:
@@ -93,14 +142,19 @@ def _analyze_photo(ref: str, image: np.ndarray, small_gray: np.ndarray, models: 
     found = faces.detect(image, models)
     result = ImageAnalysis(ref, faces=found, face_image=image)
     if not found:
-        result.problems += quality.measure(small_gray).problems(blur_threshold=0.0)
+        result.judge(quality.DARK, quality.brightness(small_gray))
+        if not result.problems:
+            result.judge(quality.PHOTO_GLARE, quality.largest_patch_share(small_gray))
         result.problems.append(ImageProblem.NO_FACE)
         return result
     result.kind = ImageKind.PORTRAIT
     if len(found) > 1:
         result.problems.append(ImageProblem.MULTIPLE_FACES)
-    face_gray = _face_region(image, found[0])
-    result.problems += quality.measure(face_gray).problems(blur_threshold=quality.BLUR_PORTRAIT)
+    face_gray = zones.face_region(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), found[0])
+    result.judge(quality.DARK, quality.brightness(face_gray))
+    if ImageProblem.DARK not in result.problems:
+        result.judge(quality.PORTRAIT_BLUR, quality.sharpness(face_gray))
+        result.judge(quality.PORTRAIT_GLARE, quality.largest_patch_share(face_gray))
     if result.usable:
         result.embedding = faces.embed(image, found[0], models)
     return result
@@ -110,11 +164,3 @@ def _at_width(gray: np.ndarray, width: int) -> np.ndarray:
     if gray.shape[1] == width:
         return gray
     return cv2.resize(gray, (width, round(gray.shape[0] * width / gray.shape[1])), interpolation=cv2.INTER_AREA)
-
-
-def _face_region(image: np.ndarray, face: Face) -> np.ndarray:
-    """The face box at a fixed size, so sharpness and brightness compare across photos."""
-    left, top, right, bottom = (int(v) for v in face.box)
-    crop = image[max(0, top) : bottom, max(0, left) : right]
-    gray = cv2.cvtColor(crop if crop.size else image, cv2.COLOR_BGR2GRAY)
-    return cv2.resize(gray, (160, 160), interpolation=cv2.INTER_AREA)

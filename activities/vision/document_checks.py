@@ -17,13 +17,14 @@ class DocumentCheck:
     readable: bool
     layout: str | None = None
     reasons: list[Reason] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)  # names of the fields, for the findings
 
 
 def check(lines: list[str], expected: ExpectedIdentity, valid_on: date) -> DocumentCheck:
     data = mrz.parse(lines)
     if data is None:
         return DocumentCheck(readable=False)
-    result = DocumentCheck(readable=True, layout=data.layout)
+    result = DocumentCheck(readable=True, layout=data.layout, failed_checks=list(data.failed_checks))
     if not data.checks_pass:
         # Misread or forged, the data cannot be trusted: nothing else is compared.
         result.reasons.append(Reason.MRZ_CHECK_DIGIT)

@@ -42,15 +42,17 @@ def identify(
             document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
         )
         if checked is None or not checked.readable:
-            problem = image_code(REASON_SIDES.get(source.kind), ImageProblem.MRZ_UNREADABLE)
-            source.problems.append(ImageProblem.MRZ_UNREADABLE)
-            reasons.append(problem)
+            reasons += _not_read(source, ImageProblem.MRZ_UNREADABLE)
         else:
             layout = checked.layout
             reasons += checked.reasons
+            source.mrz_checks_valid = not checked.failed_checks
+            source.mrz_failed_checks = checked.failed_checks
 
     match = None
     front, portrait = found.front, found.portrait
+    if front is not None and front.usable and front.embedding is None:  # a document sorted in as the front
+        reasons += _not_read(front, ImageProblem.NO_FACE)
     if front and portrait and front.embedding is not None and portrait.embedding is not None:
         match = face_match.compare(front.embedding, portrait.embedding, models)
         if match.reason is not None:
@@ -78,6 +80,15 @@ def _analyze_all(
         for done, _ in enumerate(as_completed(futures), start=1):
             heartbeat(f"analysed {done} of {len(refs)} images")
         return [future.result() for future in futures]
+
+
+def _not_read(item: ImageAnalysis, problem: ImageProblem) -> list[str]:
+    """A check found nothing to read on an image that passed the quality gates. Glare or blur noted
+    elsewhere on the card is the likely cause, and what the customer can fix; without it, `problem`."""
+    if not item.notes:
+        item.problems.append(problem)
+    item.promote_notes()
+    return _image_codes(item)
 
 
 def _slot_reasons(found: slots.Slots, analyses: list[ImageAnalysis]) -> list[str]:
@@ -116,6 +127,12 @@ def _result(
                 ref=item.ref,
                 kind=item.kind,
                 reasons=_image_codes(item),
+                notes=[note.value for note in item.notes],
+                measurements=item.measurements,
+                faces_found=len(item.faces),
+                mrz_found=item.mrz_found,
+                mrz_check_digits_valid=item.mrz_checks_valid,
+                mrz_failed_checks=item.mrz_failed_checks,
             )
             for item in analyses
         ],
