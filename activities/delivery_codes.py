@@ -31,15 +31,20 @@ class DeliveryCodeActivities:
         row = DeliveryCode(
             order_id=request.order_id,
             attempt=request.attempt,
+            issue=request.issue,
             sealed_code=seal_code(self._key, request.order_id, request.attempt, new_code()),
             valid_until=request.valid_until,
             created_at=datetime.now(UTC),
         )
-        # A retry must not replace the attempt's code: the first one may be in an e-mail. The code
+        # A retry must not replace the issued code: the first one may be in an e-mail. The code
         # drawn here is then dropped unseen.
         with Session(self._engine) as session:
             insert_once(
-                session, row, DeliveryCode.order_id == request.order_id, DeliveryCode.attempt == request.attempt
+                session,
+                row,
+                DeliveryCode.order_id == request.order_id,
+                DeliveryCode.attempt == request.attempt,
+                DeliveryCode.issue == request.issue,
             )
         activity.logger.info("delivery code issued for attempt %s", request.attempt)
         return CodeIssued(attempt=request.attempt, valid_until=request.valid_until)

@@ -46,7 +46,9 @@ def codes_match(expected: str, given: str) -> bool:
 def find_code(engine: Engine, order_id: str, attempt: int) -> DeliveryCode | None:
     with Session(engine) as session:
         return session.exec(
-            select(DeliveryCode).where(DeliveryCode.order_id == order_id, DeliveryCode.attempt == attempt)
+            select(DeliveryCode)
+            .where(DeliveryCode.order_id == order_id, DeliveryCode.attempt == attempt)
+            .order_by(DeliveryCode.issue.desc())  # type: ignore[attr-defined]
         ).first()
 
 

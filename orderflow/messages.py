@@ -15,6 +15,7 @@ class Event(StrEnum):
     IDENT_REMINDER = "ident_reminder"
     PHOTO_IDENT_PASSED = "photo_ident_passed"
     PHOTO_IDENT_FAILED = "photo_ident_failed"
+    PHOTO_CHECK_UNAVAILABLE = "photo_check_unavailable"  # our outage, not the customer's photos
     VIDEO_CALL_BOOKED = "video_call_booked"
     VIDEO_IDENT_RESULT = "video_ident_result"
     DOORSTEP_FALLBACK = "doorstep_fallback"

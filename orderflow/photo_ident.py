@@ -9,6 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 PHOTO_IDENT_ACTIVITY = "photo_ident"
+# The reason code of a check that could not run (our outage): the customer's photos may be fine.
+CHECK_UNAVAILABLE = "CHECK_UNAVAILABLE"
 
 
 class PhotoVerdict(StrEnum):

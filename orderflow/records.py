@@ -42,6 +42,8 @@ class IssueCode(BaseModel):
     order_id: str
     attempt: int
     valid_until: datetime
+    # 1 for the attempt's first code; an operator's re-open issues the next, and the older ones die.
+    issue: int = 1
 
 
 class CodeIssued(BaseModel):

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from orderflow.delivery_calendar import DeliveryDay, next_delivery_day
     from orderflow.messages import Event
+    from orderflow.outcomes import AttemptOutcome
     from orderflow.records import (
         CHECK_DELIVERY_CODE,
         ISSUE_DELIVERY_CODE,
@@ -25,8 +26,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from orderflow.stages import DeliveryMode, IdentOutcome, Stage
     from workflows import activity_options
-    from workflows.order_base import OrderBase, iso
+    from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import DeliveryAttempt
+    from workflows.patches import REOPEN_ISSUES_FRESH_CODE
     from workflows.refusals import refuse
 
 
@@ -57,9 +59,9 @@ class Delivery(OrderBase):
             while True:
                 await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
                 if attempt.outcome is None:
-                    attempt.outcome = "end_of_day"
+                    attempt.outcome = AttemptOutcome.END_OF_DAY
                 self._record_attempt(attempt)
-                if attempt.outcome == "delivered":
+                if attempt.outcome == AttemptOutcome.DELIVERED:
                     self._enter(
                         Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
                     )
@@ -69,40 +71,77 @@ class Delivery(OrderBase):
                 # Until the day ends an operator may re-open the attempt (a mistaken report, a locked code).
                 if not await self._wait_until(lambda: self._reopen_requested, day.ends_at):
                     break
-                self._reopen_requested = False
-                attempt.outcome = None
-                attempt.wrong_codes = 0
-                self._next_day_starts_at = None
-                self._record_attempt(attempt)
-                self._enter(Stage.OUT_FOR_DELIVERY, note=f"attempt {number} re-opened by an operator")
+                await self._reopen(attempt)
             day = next_day
         self._enter(Stage.RETURNED, event=Event.RETURNED, note=f"{self._policy.delivery_attempts} attempts failed")
 
+    async def _reopen(self, attempt: DeliveryAttempt) -> None:
+        attempt.outcome = None
+        attempt.failure_reason = None
+        attempt.courier_note = ""
+        attempt.wrong_codes = 0
+        # Five more tries at a code that was already guessed at would make the lock worthless: a re-opened
+        # attempt gets a fresh code. Orders that re-opened before this rule replay without it.
+        fresh_code = attempt.code_required and workflow.patched(REOPEN_ISSUES_FRESH_CODE)
+        if fresh_code:
+            await self._issue_code(attempt)
+        self._reopen_requested = False
+        self._next_day_starts_at = None
+        self._record_attempt(attempt)
+        self._enter(
+            Stage.OUT_FOR_DELIVERY,
+            event=Event.DELIVERY_CODE if fresh_code else None,
+            context=self._attempt_context(attempt),
+            note=f"attempt {attempt.number} re-opened by an operator",
+            n=f"{attempt.number}.{attempt.codes_issued}",
+        )
+
     async def _start_attempt(self, number: int, day: DeliveryDay) -> DeliveryAttempt:
-        assert self._delivery_mode is not None
         attempt = DeliveryAttempt(number=number, day=day, code_required=self._high_value)
         if attempt.code_required:
-            # The activity keeps the code; only its validity comes back into history.
-            await workflow.execute_activity(
-                ISSUE_DELIVERY_CODE,
-                IssueCode(order_id=self._order.order_id, attempt=number, valid_until=day.ends_at),
-                **activity_options.STORE,
-            )
+            await self._issue_code(attempt)
         self._attempt = attempt
         self._next_day_starts_at = None
         self._record_attempt(attempt)
         self._enter(
             Stage.OUT_FOR_DELIVERY,
             event=Event.DELIVERY_CODE if attempt.code_required else None,
-            context={"attempt": number, "valid_until": iso(day.ends_at), "delivery_mode": self._delivery_mode.value},
+            context=self._attempt_context(attempt),
             note=f"attempt {number}",
             n=number,
         )
         return attempt
 
+    async def _issue_code(self, attempt: DeliveryAttempt) -> None:
+        attempt.codes_issued += 1
+        # The activity keeps the code; only its validity comes back into history.
+        await workflow.execute_activity(
+            ISSUE_DELIVERY_CODE,
+            IssueCode(
+                order_id=self._order.order_id,
+                attempt=attempt.number,
+                valid_until=attempt.day.ends_at,
+                issue=attempt.codes_issued,
+            ),
+            **activity_options.STORE,
+        )
+
+    def _attempt_context(self, attempt: DeliveryAttempt) -> MessageContext:
+        assert self._delivery_mode is not None
+        return {
+            "attempt": attempt.number,
+            "valid_until": iso(attempt.day.ends_at),
+            "delivery_mode": self._delivery_mode.value,
+        }
+
     def _report_failed_attempt(self, attempt: DeliveryAttempt, next_day_starts_at: datetime) -> None:
         attempts_left = self._policy.delivery_attempts - attempt.number
-        note = f"attempt {attempt.number}: {attempt.outcome}"
+        # A reason code or the outcome: fixed wording in the customer's e-mail, never the courier's note.
+        reason = attempt.failure_reason or attempt.outcome
+        assert reason is not None
+        note = f"attempt {attempt.number}: {reason.value}"
+        if attempt.courier_note:
+            note += f"; courier's note: {attempt.courier_note}"  # for the audit trail only
         if not attempts_left:
             # No message: the parcel goes back at the end of the day, and that message follows then.
             self._next_day_starts_at = None
@@ -115,7 +154,7 @@ class Delivery(OrderBase):
             event=Event.ATTEMPT_FAILED,
             context={
                 "attempt": attempt.number,
-                "reason": attempt.outcome,
+                "reason": reason.value,
                 "next_attempt_on": iso(next_day_starts_at),
                 "attempts_left": attempts_left,
             },
@@ -134,7 +173,7 @@ class Delivery(OrderBase):
                 code_required=attempt.code_required,
                 delivery_mode=self._delivery_mode.value,
                 wrong_codes=attempt.wrong_codes,
-                outcome=attempt.outcome,
+                outcome=attempt.outcome.value if attempt.outcome else None,
                 started_at=attempt.day.starts_at,
                 ends_at=attempt.day.ends_at,
                 ended_at=workflow.now() if attempt.outcome else None,
@@ -149,28 +188,37 @@ class Delivery(OrderBase):
         tries = self._policy.code_tries
         if attempt.code_required:
             assert handover.code is not None
-            check = await workflow.execute_activity(
-                CHECK_DELIVERY_CODE,
-                CheckCode(order_id=self._order.order_id, attempt=attempt.number, code=handover.code),
-                result_type=CodeCheck,
-                **activity_options.STORE,
-            )
+            # Reserved before the check: entries sent at once are refused by the validator once the
+            # reservations reach the limit, so no more codes are checked than there are tries.
+            attempt.checks_in_flight += 1
+            try:
+                check = await workflow.execute_activity(
+                    CHECK_DELIVERY_CODE,
+                    CheckCode(order_id=self._order.order_id, attempt=attempt.number, code=handover.code),
+                    result_type=CodeCheck,
+                    **activity_options.STORE,
+                )
+            finally:
+                attempt.checks_in_flight -= 1
             # This await yields: the day may have ended or another entry may have decided meanwhile.
             if attempt.outcome is not None:
-                return HandoverResult(accepted=attempt.outcome == "delivered", reason=attempt.outcome, tries_left=0)
+                delivered = attempt.outcome == AttemptOutcome.DELIVERED
+                return HandoverResult(accepted=delivered, reason=attempt.outcome.value, tries_left=0)
             if not check.matches:
                 attempt.wrong_codes += 1
                 self._record_attempt(attempt)
                 self._record_decision(f"attempt {attempt.number}: wrong code ({attempt.wrong_codes} of {tries})")
                 if attempt.wrong_codes >= tries:
-                    attempt.outcome = "code_locked"
+                    attempt.outcome = AttemptOutcome.CODE_LOCKED
                     self._count("orderflow_delivery_codes_locked", "Delivery attempts locked by wrong codes")
-                    return HandoverResult(accepted=False, reason="code_locked", tries_left=0)
+                    return HandoverResult(accepted=False, reason=AttemptOutcome.CODE_LOCKED.value, tries_left=0)
                 return HandoverResult(accepted=False, reason="wrong_code", tries_left=tries - attempt.wrong_codes)
-        attempt.outcome = "delivered"
+        attempt.outcome = AttemptOutcome.DELIVERED
         note = "ID of the recipient checked" if handover.id_checked else "handed over"
         self._record_decision(f"attempt {attempt.number}: {note}")
-        return HandoverResult(accepted=True, reason="delivered", tries_left=tries - attempt.wrong_codes)
+        return HandoverResult(
+            accepted=True, reason=AttemptOutcome.DELIVERED.value, tries_left=tries - attempt.wrong_codes
+        )
 
     @courier_handover.validator
     def _validate_courier_handover(self, handover: CourierHandover) -> None:
@@ -184,6 +232,8 @@ class Delivery(OrderBase):
         code = handover.code or ""
         if attempt.code_required and not (code.isascii() and code.isdigit() and len(code) == 6):
             refuse("code_required", "this parcel needs the customer's 6-digit delivery code")
+        if attempt.code_required and attempt.code_tries_left(self._policy.code_tries) == 0:
+            refuse("code_tries_used", "every try for this attempt's code is used or being checked right now")
 
     @workflow.signal
     def delivery_failed(self, failure: DeliveryFailed) -> None:
@@ -191,7 +241,10 @@ class Delivery(OrderBase):
         if attempt is None or attempt.number != failure.attempt or attempt.outcome is not None:
             workflow.logger.warning("ignored delivery_failed for attempt %s", failure.attempt)
             return
-        attempt.outcome = failure.reason or "not_delivered"
+        # The report names a reason; the outcome is always "failed", whatever the reason says.
+        attempt.outcome = AttemptOutcome.FAILED
+        attempt.failure_reason = failure.reason
+        attempt.courier_note = failure.note
 
     @workflow.update
     async def operator_reopen_delivery_attempt(self, action: OperatorAction) -> OperatorActionResult:
@@ -211,7 +264,7 @@ class Delivery(OrderBase):
         if (
             self._stage != Stage.DISPATCHED
             or attempt is None
-            or attempt.outcome in (None, "delivered")
+            or attempt.outcome in (None, AttemptOutcome.DELIVERED)
             or workflow.now() >= attempt.day.ends_at
             or self._reopen_requested
         ):

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.delivery_calendar import next_delivery_day
     from orderflow.messages import Event
     from orderflow.photo_ident import (
+        CHECK_UNAVAILABLE,
         PHOTO_IDENT_ACTIVITY,
         ExpectedIdentity,
         PhotoIdentInput,
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import VideoSession
+    from workflows.patches import CHECK_UNAVAILABLE_SAID_ONCE
     from workflows.refusals import refuse
 
 
@@ -127,9 +129,15 @@ class OnlineIdent(OrderBase):
         elif result.verdict == PhotoVerdict.NEEDS_REVIEW and not self._past_deadline():
             # The machine could not decide: a human agent looks at it in a video call.
             self._open_video_session(note="photo check needs review")
+        elif result.reasons == [CHECK_UNAVAILABLE] and workflow.patched(CHECK_UNAVAILABLE_SAID_ONCE):
+            # Our outage: the customer's photos may be fine. Said once, in words that blame no one.
+            event = None if self._outage_told else Event.PHOTO_CHECK_UNAVAILABLE
+            self._outage_told = True
+            context: MessageContext = {"next_actions": [action.value for action in self._ident_actions()]}
+            self._after_ident_try_failed(CHECK_UNAVAILABLE.lower(), event=event, context=context)
         else:
             why = "photo_failed" if self._photo_tries_left() > 0 else "tries_used"
-            context: MessageContext = {
+            context = {
                 "reasons": result.reasons,
                 "tries_left": self._photo_tries_left(),
                 "next_actions": [action.value for action in self._ident_actions()],
@@ -166,7 +174,7 @@ class OnlineIdent(OrderBase):
             # The check itself broke, not the customer's photos: this submission does not count.
             workflow.logger.warning("photo check unavailable: %s", error.cause)
             self._photo_tries_used -= 1
-            return PhotoIdentResult(verdict=PhotoVerdict.FAILED, reasons=["CHECK_UNAVAILABLE"], retry_possible=True)
+            return PhotoIdentResult(verdict=PhotoVerdict.FAILED, reasons=[CHECK_UNAVAILABLE], retry_possible=True)
 
     @submit_photos.validator
     def _validate_submit_photos(self, photos: SubmitPhotos) -> None:
@@ -267,8 +275,13 @@ class OnlineIdent(OrderBase):
             workflow.logger.warning("ignored video_ident_result for session %s", result.session_id)
             return
         self._set_video_state(result.verdict, reason=result.reason)
-        self._record_decision(f"video verdict {result.verdict}: {result.reason}", actor=f"agent:{result.agent_id}")
-        context: MessageContext = {"verdict": result.verdict, "reason": result.reason}
+        code = f" ({result.reason_code.value})" if result.reason_code else ""
+        self._record_decision(
+            f"video verdict {result.verdict}{code}: {result.reason}", actor=f"agent:{result.agent_id}"
+        )
+        # The agent's note stays in the audit trail: the customer's e-mail explains the code in fixed words.
+        reason_code = result.reason_code.value if result.reason_code else None
+        context: MessageContext = {"verdict": result.verdict, "reason_code": reason_code}
         if result.verdict == "approved":
             self._decide_identified(IdentOutcome.VIDEO_APPROVED, Event.VIDEO_IDENT_RESULT, context)
         else:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orderflow.delivery_calendar import DeliveryDay
+from orderflow.outcomes import AttemptOutcome, FailureReason
 
 
 @dataclass
@@ -21,5 +22,13 @@ class DeliveryAttempt:
     day: DeliveryDay
     code_required: bool
     wrong_codes: int = 0
-    # None while under way; then "delivered", "code_locked", "end_of_day" or "failed: <reason>".
-    outcome: str | None = None
+    # Code entries being checked right now: each reserved a try before its check started.
+    checks_in_flight: int = 0
+    # Codes issued for this attempt: an operator's re-open issues a fresh one.
+    codes_issued: int = 0
+    outcome: AttemptOutcome | None = None  # None while under way
+    failure_reason: FailureReason | None = None  # with outcome FAILED: the courier's reason code
+    courier_note: str = ""  # internal: the audit trail keeps it, no customer sees it
+
+    def code_tries_left(self, tries: int) -> int:
+        return max(0, tries - self.wrong_codes - self.checks_in_flight)

@@ -81,6 +81,7 @@ def message_facts(request: MessageRequest, settings: Settings, delivery_code: st
         "verdict": _text(ctx, "verdict"),
         "why": _text(ctx, "why"),
         "reason": _text(ctx, "reason"),
+        "reason_code": _text(ctx, "reason_code"),
         "delivery_mode": _text(ctx, "delivery_mode"),
         "first_delivery_day": _moment(ctx, "first_delivery_day"),
         "attempt": _number(ctx, "attempt"),
@@ -103,7 +104,7 @@ def next_step(event: Event, facts: dict[str, Any]) -> Link:
         return ident if facts["ident_method"] == "online" else track_order
     if event == Event.IDENT_REMINDER:
         return ident
-    if event == Event.PHOTO_IDENT_FAILED:
+    if event in (Event.PHOTO_IDENT_FAILED, Event.PHOTO_CHECK_UNAVAILABLE):
         return facts["actions"][0] if facts["actions"] else track_order
     if event == Event.VIDEO_CALL_BOOKED:
         return Link("join_video_call", facts["ident_url"] + ACTION_ANCHORS["join_video_call"])

@@ -73,7 +73,9 @@ async def test_reopen_a_locked_attempt_the_same_day(time_skipping_env, engine, s
         assert result.stage == Stage.OUT_FOR_DELIVERY
         status = await handle.query(OrderWorkflow.status)
         assert status.attempt == 1 and status.code_required and not status.attempt_locked
-        done = await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=code))
+        fresh = h.code(order.order_id, 1)  # a re-open issues a fresh code: the old one had five guesses already
+        assert fresh != code
+        done = await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=fresh))
         assert done.accepted
         assert (await handle.result()).stage == Stage.DELIVERED
         assert "re-opened attempt 1" in (await operator_rows(engine, order.order_id))[0].note
