@@ -12,6 +12,9 @@ from temporalio.worker import Worker
 
 from activities.vision.activity import VisionActivities
 from activities.vision.decoding import ImageLimits
+from activities.vision.head_pose import load_landmark_model
+from activities.vision.liveness import LivenessModels
+from activities.vision.liveness_activity import LivenessActivities
 from activities.vision.models import load_models
 from orderflow import task_queues
 from orderflow.blobs import BlobStore
@@ -27,11 +30,12 @@ def build_vision_worker(client: Client, settings: Settings) -> Worker:
         min_side=settings.vision_min_image_side,
     )
     activities = VisionActivities(models, BlobStore(settings.blob_path), limits)
+    liveness = LivenessActivities(LivenessModels(models, load_landmark_model()), BlobStore(settings.blob_path))
     return Worker(
         client,
         # `vision`, or `vision-<suffix>` beside an `orders-<suffix>` deployment.
         task_queue=task_queues.sibling(settings.task_queue, task_queues.VISION),
-        activities=[activities.photo_ident],
+        activities=[activities.photo_ident, liveness.liveness_check],
         # CPU-bound: more photo-idents at once than cores only makes each one slower.
         activity_executor=ThreadPoolExecutor(max_workers=settings.vision_concurrency),
         max_concurrent_activities=settings.vision_concurrency,
