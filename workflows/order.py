@@ -29,13 +29,14 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.stages import BEFORE_DISPATCH, FINAL, IdentOutcome, Stage
     from workflows import activity_options
     from workflows.delivery import Delivery
+    from workflows.liveness import Liveness
     from workflows.online_ident import OnlineIdent
     from workflows.order_base import iso
     from workflows.refusals import refuse
 
 
 @workflow.defn
-class OrderWorkflow(OnlineIdent, Delivery):
+class OrderWorkflow(OnlineIdent, Delivery, Liveness):
     @workflow.init
     def __init__(self, order: OrderInput) -> None:
         super().__init__(order)

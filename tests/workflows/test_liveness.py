@@ -1,0 +1,144 @@
+"""The workflow issues liveness challenges and takes each answer once, while it is fresh."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.worker import Worker
+
+from orderflow import task_queues
+from orderflow.liveness import (
+    CHALLENGE_VALID_FOR,
+    LIVENESS_ACTIVITY,
+    ChallengeStep,
+    LivenessChallenge,
+    LivenessInput,
+    LivenessResult,
+    StartLiveness,
+    SubmitLiveness,
+)
+from orderflow.order import OrderInput
+from orderflow.stages import Stage
+from tests.workflows.harness import Fakes, make_order, sleep_until, wait_for_stage
+from workers.orders import build_orders_worker
+from workflows.order import OrderWorkflow
+
+
+@dataclass
+class ScriptedLiveness:
+    verdicts: list[bool] = field(default_factory=list)
+    requests: list[LivenessInput] = field(default_factory=list)
+
+    @activity.defn(name=LIVENESS_ACTIVITY)
+    async def liveness_check(self, request: LivenessInput) -> LivenessResult:
+        self.requests.append(request)
+        if self.verdicts.pop(0):
+            return LivenessResult(passed=True, portrait_ref=request.frame_refs[2])
+        return LivenessResult(passed=False, reasons=["LIVENESS_CHALLENGE_NOT_FOLLOWED"])
+
+
+@asynccontextmanager
+async def order_worker(client: Client, settings) -> AsyncIterator[tuple[str, ScriptedLiveness]]:
+    suffix = uuid.uuid4().hex
+    fakes, liveness = Fakes(), ScriptedLiveness()
+    queue = f"{task_queues.ORDERS}-{suffix}"
+    vision = Worker(
+        client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident, liveness.liveness_check]
+    )
+    messaging = Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message])
+    webhooks = Worker(client, task_queue=f"{task_queues.WEBHOOKS}-{suffix}", activities=[fakes.publish_order_event])
+    async with (
+        build_orders_worker(client, settings.model_copy(update={"task_queue": queue})),
+        vision,
+        messaging,
+        webhooks,
+    ):
+        yield queue, liveness
+
+
+async def start(client: Client, queue: str, order: OrderInput) -> WorkflowHandle:
+    handle = await client.start_workflow(OrderWorkflow.run, order, id=f"order-{order.order_id}", task_queue=queue)
+    await wait_for_stage(handle, Stage.AWAITING_IDENT)
+    return handle
+
+
+def answer(order: OrderInput, challenge: LivenessChallenge) -> SubmitLiveness:
+    refs = [f"{order.order_id}/{i:032x}.jpg" for i in range(8)]
+    return SubmitLiveness(
+        challenge_id=challenge.challenge_id, frame_refs=refs, timestamps_ms=[i * 400.0 for i in range(8)]
+    )
+
+
+async def refused(handle: WorkflowHandle, submission: SubmitLiveness) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await handle.execute_update(OrderWorkflow.submit_liveness, submission)
+    return str(failed.value.cause.type)  # type: ignore[union-attr]
+
+
+async def test_a_fresh_challenge_is_checked_once_and_a_replayed_one_is_refused(time_skipping_env, engine, settings):
+    async with order_worker(time_skipping_env.client, settings) as (queue, liveness):
+        liveness.verdicts = [False, True]
+        order = make_order()
+        handle = await start(time_skipping_env.client, queue, order)
+
+        first = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        assert len(first.steps) == 2 and len(set(first.steps)) == 2
+        assert set(first.steps) <= set(ChallengeStep)
+        assert first.expires_at - first.issued_at == CHALLENGE_VALID_FOR
+        result = await handle.execute_update(OrderWorkflow.submit_liveness, answer(order, first))
+        assert not result.passed and result.reasons == ["LIVENESS_CHALLENGE_NOT_FOLLOWED"]
+        assert liveness.requests[0].steps == first.steps
+        assert liveness.requests[0].challenge_id == first.challenge_id
+
+        # The same recording sent again: that challenge was answered and is dead.
+        assert await refused(handle, answer(order, first)) == "unknown_challenge"
+
+        second = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        assert second.challenge_id != first.challenge_id
+        third = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        # Asking again replaces the challenge: an earlier, unanswered one cannot be replayed either.
+        assert await refused(handle, answer(order, second)) == "unknown_challenge"
+        passed = await handle.execute_update(OrderWorkflow.submit_liveness, answer(order, third))
+        assert passed.passed and passed.stage == Stage.AWAITING_IDENT
+        assert len(liveness.requests) == 2
+
+
+async def test_an_expired_challenge_is_refused(time_skipping_env, engine, settings):
+    async with order_worker(time_skipping_env.client, settings) as (queue, liveness):
+        order = make_order()
+        handle = await start(time_skipping_env.client, queue, order)
+        challenge = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+
+        await sleep_until(time_skipping_env, challenge.expires_at)
+
+        assert await refused(handle, answer(order, challenge)) == "challenge_expired"
+        assert liveness.requests == []
+
+
+async def test_frames_of_another_order_are_refused(time_skipping_env, engine, settings):
+    async with order_worker(time_skipping_env.client, settings) as (queue, liveness):
+        order = make_order()
+        handle = await start(time_skipping_env.client, queue, order)
+        challenge = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        foreign = answer(make_order(), challenge)
+
+        assert await refused(handle, foreign) == "foreign_frames"
+        assert liveness.requests == []
+
+
+async def test_no_challenge_outside_online_ident(time_skipping_env, engine, settings):
+    async with order_worker(time_skipping_env.client, settings) as (queue, _):
+        from orderflow.order import IdentMethod
+
+        order = make_order(ident_method=IdentMethod.DOORSTEP)
+        handle = await time_skipping_env.client.start_workflow(
+            OrderWorkflow.run, order, id=f"order-{order.order_id}", task_queue=queue
+        )
+        await wait_for_stage(handle, Stage.DISPATCHED)
+        with pytest.raises(WorkflowUpdateFailedError) as failed:
+            await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        assert failed.value.cause.type == "wrong_stage"  # type: ignore[union-attr]

@@ -1,0 +1,141 @@
+"""Liveness by challenge and response, while the order waits for identification.
+
+`start_liveness` draws a fresh challenge (head movements in a random order) with the workflow's
+deterministic random source, so it is recorded in history and the same on replay. `submit_liveness`
+answers the newest challenge once, before it expires: a recording of an earlier session carries an
+earlier challenge id and is refused by the validator, leaving no trace in history.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from orderflow import task_queues
+    from orderflow.liveness import (
+        CHALLENGE_VALID_FOR,
+        LIVENESS_ACTIVITY,
+        ChallengeStep,
+        LivenessChallenge,
+        LivenessInput,
+        LivenessResult,
+        LivenessSubmissionResult,
+        StartLiveness,
+        SubmitLiveness,
+    )
+    from orderflow.order import OrderInput
+    from orderflow.stages import Stage
+    from workflows.order_base import OrderBase
+    from workflows.refusals import refuse
+
+STEPS_PER_CHALLENGE = 2
+MAX_CHALLENGES = 10  # per order: enough for honest retries, bounded history for a script hammering the page
+
+# The customer waits on the page: a few seconds of work, retried briefly if a worker dies.
+LIVENESS_OPTIONS: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "schedule_to_close_timeout": timedelta(minutes=2),
+    "heartbeat_timeout": timedelta(seconds=15),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        maximum_attempts=3,
+        non_retryable_error_types=["InvalidLivenessRequest"],
+    ),
+}
+
+
+class Liveness(OrderBase):
+    def __init__(self, order: OrderInput) -> None:
+        super().__init__(order)
+        self._liveness_challenge: LivenessChallenge | None = None  # the one that may still be answered
+        self._liveness_challenges_issued = 0
+        self._liveness_checking = False
+        # The frame that passed as the live portrait; the photo decision may count on it.
+        self._live_portrait_ref: str | None = None
+
+    @workflow.update
+    async def start_liveness(self, request: StartLiveness) -> LivenessChallenge:
+        now = workflow.now()
+        steps = workflow.random().sample(list(ChallengeStep), STEPS_PER_CHALLENGE)
+        challenge = LivenessChallenge(
+            challenge_id=str(workflow.uuid4()), steps=steps, issued_at=now, expires_at=now + CHALLENGE_VALID_FOR
+        )
+        self._liveness_challenge = challenge  # any earlier challenge is dead from now on
+        self._liveness_challenges_issued += 1
+        self._record_decision(
+            f"liveness challenge {self._liveness_challenges_issued}: {' '.join(step.value for step in steps)}"
+        )
+        return challenge
+
+    @start_liveness.validator
+    def _validate_start_liveness(self, request: StartLiveness) -> None:
+        self._require_liveness_open()
+        if self._liveness_checking:
+            refuse("liveness_running", "a liveness check is running; wait for its answer")
+        if self._liveness_challenges_issued >= MAX_CHALLENGES:
+            refuse("no_challenges_left", "no more camera checks for this order; photos or a video call remain")
+
+    @workflow.update
+    async def submit_liveness(self, submission: SubmitLiveness) -> LivenessSubmissionResult:
+        challenge = self._liveness_challenge
+        assert challenge is not None  # the validator made sure
+        self._liveness_challenge = None  # answered once, never again
+        self._liveness_checking = True
+        try:
+            result = await self._check_liveness(challenge, submission)
+        finally:
+            self._liveness_checking = False
+        self._record_decision(
+            f"liveness {self._liveness_challenges_issued}: {'passed' if result.passed else 'failed'} "
+            + " ".join(result.reasons)
+        )
+        if result.passed and result.portrait_ref is not None:
+            self._live_portrait_ref = result.portrait_ref
+        return LivenessSubmissionResult(
+            challenge_id=challenge.challenge_id,
+            passed=result.passed,
+            reasons=result.reasons,
+            stage=self._stage,
+            next_actions=self._next_actions(),
+        )
+
+    @submit_liveness.validator
+    def _validate_submit_liveness(self, submission: SubmitLiveness) -> None:
+        self._require_liveness_open()
+        challenge = self._liveness_challenge
+        if challenge is None or challenge.challenge_id != submission.challenge_id:
+            refuse("unknown_challenge", "this challenge is not the current one; ask for a new challenge")
+        if workflow.now() >= challenge.expires_at:
+            refuse("challenge_expired", "the challenge has expired; ask for a new one")
+        own_folder = f"{self._order.order_id}/"
+        if not all(ref.startswith(own_folder) for ref in submission.frame_refs):
+            refuse("foreign_frames", "frame references must be images uploaded for this order")
+
+    def _require_liveness_open(self) -> None:
+        self._require_stage({Stage.AWAITING_IDENT}, "the camera check runs while the order waits for identification")
+        if self._ident_deadline is not None and workflow.now() >= self._ident_deadline:
+            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
+
+    async def _check_liveness(self, challenge: LivenessChallenge, submission: SubmitLiveness) -> LivenessResult:
+        request = LivenessInput(
+            order_id=self._order.order_id,
+            challenge_id=challenge.challenge_id,
+            steps=challenge.steps,
+            frame_refs=submission.frame_refs,
+            timestamps_ms=submission.timestamps_ms,
+        )
+        try:
+            return await workflow.execute_activity(
+                LIVENESS_ACTIVITY,
+                request,
+                task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.VISION),
+                result_type=LivenessResult,
+                **LIVENESS_OPTIONS,
+            )
+        except ActivityError as error:
+            # The check broke, not the customer's answer: they may ask for a new challenge.
+            workflow.logger.warning("liveness check unavailable: %s", error.cause)
+            return LivenessResult(passed=False, reasons=["CHECK_UNAVAILABLE"])
