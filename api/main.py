@@ -28,6 +28,7 @@ from api.routes import (
     privacy,
     tracking,
 )
+from api.routes import webhooks as webhook_routes
 from orderflow.blobs import BlobStore
 from orderflow.logs import configure_logging
 from orderflow.settings import Settings, get_settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         privacy,
     ):
         app.include_router(module.router)
+    app.include_router(webhook_routes.router)
     if settings.env != "production":
         app.include_router(dev.router)
     return app

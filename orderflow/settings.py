@@ -95,6 +95,27 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, for log shippers
 
+    # --- Webhooks: signed order events to the storefront's endpoints (docs/webhooks.md) ---
+    # Lets endpoints on loopback and private addresses, over plain http, be registered and called:
+    # for tests and a developer's own receiver only; production refuses it.
+    webhooks_allow_private: bool = False
+    webhooks_timeout: timedelta = timedelta(seconds=15)  # one HTTP try
+    # Temporal's retry policy for one delivery: 5 s, 10 s, 20 s ... at most an hour apart, for 3 days.
+    webhooks_retry_initial: timedelta = timedelta(seconds=5)
+    webhooks_retry_backoff: float = Field(default=2.0, ge=1.0, le=10.0)
+    webhooks_retry_max_interval: timedelta = timedelta(hours=1)
+    webhooks_give_up_after: timedelta = timedelta(days=3)
+    # After a secret rotation, events are signed with both secrets for this long.
+    webhooks_secret_grace: timedelta = timedelta(hours=24)
+
+    @model_validator(mode="after")
+    def refuse_private_webhooks_in_production(self) -> "Settings":
+        if self.env == "production" and self.webhooks_allow_private:
+            raise ValueError(
+                "production refuses ORDERFLOW_WEBHOOKS_ALLOW_PRIVATE: webhooks go to public https endpoints only"
+            )
+        return self
+
     # --- Staff pages: agent console and courier page ---
     # The agents' video tool, e.g. "https://meet.example/{session_id}": the console links each claimed call
     # there. Empty: the console shows the session id as the room to open in the tool.

@@ -3,6 +3,7 @@
 ORDERS = "orders"  # workflows and store activities
 VISION = "vision"  # photo-ident, CPU-heavy, scaled separately
 MESSAGING = "messaging"  # customer e-mail
+WEBHOOKS = "webhooks"  # signed events to the storefront's endpoints
 
 
 def sibling(own_queue: str, queue: str) -> str:

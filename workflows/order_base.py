@@ -27,10 +27,12 @@ with workflow.unsafe.imports_passed_through():
         RecordStageChange,
     )
     from orderflow.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
+    from orderflow.webhook_events import OrderEvent, webhook_event_type
     from workflows import activity_options
     from workflows.current_details import describe_wait
     from workflows.order_state import DeliveryAttempt, VideoSession
     from workflows.refusals import refuse
+    from workflows.webhook_publishing import publish_after
 
 MessageContext = dict[str, str | int | bool | list[str] | None]
 
@@ -61,6 +63,7 @@ class OrderBase:
         self._reopen_requested = False
         self._links_resent = 0
         self._failed_attempt_reports = 0
+        self._last_webhook: asyncio.Task[Any] | None = None  # the next event's publish waits for it
 
     @workflow.query
     def status(self) -> OrderStatus:
@@ -146,6 +149,22 @@ class OrderBase:
         self._record(kind="stage", note=note)
         if event is not None:
             self._notify(event, context or {}, n)
+        webhook = webhook_event_type(stage, event)
+        if webhook is not None and workflow.patched("webhook-events"):
+            self._last_webhook = publish_after(
+                self._last_webhook,
+                OrderEvent(
+                    order_id=self._order.order_id,
+                    customer_no=self._order.customer.customer_no,
+                    type=webhook,
+                    stage=stage.value,
+                    sequence=self._changes,
+                    occurred_at=now,
+                    ident_outcome=self._ident_outcome.value,
+                    attempt=self._attempt.number if self._attempt else 0,
+                ),
+            )
+            self._in_background(self._last_webhook)
 
     def _upsert_search_attributes(self) -> None:
         updates: list[SearchAttributeUpdate[Any]] = [

@@ -25,6 +25,7 @@ from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoId
 from orderflow.settings import Settings
 from orderflow.stages import Stage
 from orderflow.storefront import start_order
+from orderflow.webhook_events import PUBLISH_ORDER_EVENT, OrderEvent
 from workers.orders import build_orders_worker
 from workflows.order import OrderWorkflow
 
@@ -63,6 +64,7 @@ class Fakes:
     verdicts: list[PhotoVerdict] = field(default_factory=list)
     photo_requests: list[PhotoIdentInput] = field(default_factory=list)
     messages: list[MessageRequest] = field(default_factory=list)
+    webhook_events: list[OrderEvent] = field(default_factory=list)
 
     def events(self) -> list[str]:
         return [m.event.value for m in self.messages]
@@ -87,6 +89,11 @@ class Fakes:
     async def send_message(self, request: MessageRequest) -> MessageReceipt:
         self.messages.append(request)
         return MessageReceipt(key=request.key, status="captured")
+
+    @activity.defn(name=PUBLISH_ORDER_EVENT)
+    async def publish_order_event(self, event: OrderEvent) -> int:
+        self.webhook_events.append(event)
+        return 0
 
 
 @dataclass
@@ -119,9 +126,10 @@ async def running_order_worker(client: Client, engine: Engine, settings: Setting
     side_workers = [
         Worker(client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident]),
         Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message]),
+        Worker(client, task_queue=f"{task_queues.WEBHOOKS}-{suffix}", activities=[fakes.publish_order_event]),
     ]
     orders_worker = build_orders_worker(client, settings.model_copy(update={"task_queue": queue}))
-    async with orders_worker, side_workers[0], side_workers[1]:
+    async with orders_worker, side_workers[0], side_workers[1], side_workers[2]:
         yield Harness(client=client, engine=engine, settings=settings, task_queue=queue, fakes=fakes)
 
 

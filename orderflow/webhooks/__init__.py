@@ -1,0 +1,1 @@
+"""Signed order events to the storefront's endpoints, to the Standard Webhooks specification."""
