@@ -1,67 +1,143 @@
-"""Records histories of finished orders for the replay test: `python -m tests.workflows.record_histories`.
+"""Records the histories of finished orders for the replay test, one scenario per path of the lifecycle:
+`python -m tests.workflows.record_histories <release>` writes `histories/<release>/`.
 
-Run it after a deliberate, compatible workflow change (or to add a scenario); commit the files.
+Histories are append-only: a release's folder is written once, by that release's code, and never again
+(running orders carry exactly those histories). The scenarios talk to the workflow by the contract's names
+and plain JSON, so this file also records with an older release's code checked out (docs/versioning.md).
 """
 
 import asyncio
+import hashlib
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from orderflow import search_attributes
-from orderflow.commands import (
-    CancelOrder,
-    ClaimVideoSession,
-    CourierHandover,
-    DeliveryFailed,
-    RequestVideoIdent,
-    VideoIdentResult,
-)
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.settings import Settings
 from orderflow.stages import Stage
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import data_converter
 from tests.conftest import BIN
+from tests.workflows.fingerprint import workflow_fingerprint
 from tests.workflows.harness import Harness, make_order, out_for_delivery, photos_for, running_order_worker
-from workflows.order import OrderWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
+FINGERPRINT_FILE = "workflow-fingerprint.txt"
+CHECKSUMS_FILE = "SHA256SUMS"
+OPERATOR = {"operator_id": "ops-1", "reason": "customer called the shop"}
+
+Scenario = Callable[[WorkflowEnvironment, Harness], Awaitable[str]]
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+async def update(handle: WorkflowHandle, name: str, payload: dict[str, Any] | None = None) -> Any:
+    return await handle.execute_update(name, payload or {})
+
+
+async def submit(handle: WorkflowHandle, order_id: str) -> Any:
+    return await update(handle, "submit_photos", photos_for_json(order_id))
+
+
+def photos_for_json(order_id: str) -> dict[str, str]:
+    return photos_for(make_order(order_id=order_id)).model_dump()
+
+
+async def video_call(handle: WorkflowHandle, verdict: str, reason: str = "") -> None:
+    session = await update(handle, "request_video_ident")
+    session_id = session["session_id"]
+    await update(handle, "claim_video_session", {"session_id": session_id, "agent_id": "agent-1"})
+    await handle.signal(
+        "video_ident_result", {"session_id": session_id, "agent_id": "agent-1", "verdict": verdict, "reason": reason}
+    )
 
 
 async def photo_passed_code_delivered(env: WorkflowEnvironment, h: Harness) -> str:
     order = make_order(order_id="R-photo-code")
     h.fakes.verdicts = [PhotoVerdict.FAILED, PhotoVerdict.PASSED]
     handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
-    await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
-    await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
+    await submit(handle, order.order_id)
+    await submit(handle, order.order_id)
     await out_for_delivery(env, handle)
-    wrong = f"{(int(h.code(order.order_id, 1)) + 1) % 1_000_000:06d}"
-    await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=wrong))
-    await handle.execute_update(
-        OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=h.code(order.order_id, 1))
-    )
+    await update(handle, "courier_handover", {"attempt": 1, "code": wrong(h.code(order.order_id, 1))})
+    await update(handle, "courier_handover", {"attempt": 1, "code": h.code(order.order_id, 1)})
+    await handle.result()
+    return handle.id
+
+
+async def photo_failed_then_video_approved(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-photo-video", unit_price="99.00")
+    h.fakes.verdicts = [PhotoVerdict.FAILED]
+    handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
+    await submit(handle, order.order_id)
+    await video_call(handle, "approved")
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1})
+    await handle.result()
+    return handle.id
+
+
+async def needs_review_opens_a_call(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-needs-review", unit_price="99.00")
+    h.fakes.verdicts = [PhotoVerdict.NEEDS_REVIEW]
+    handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
+    await submit(handle, order.order_id)
+    status = await handle.query("status")
+    session_id = status["video_session"]["session_id"]
+    await update(handle, "claim_video_session", {"session_id": session_id, "agent_id": "agent-1"})
+    await handle.signal("video_ident_result", {"session_id": session_id, "agent_id": "agent-1", "verdict": "approved"})
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1})
     await handle.result()
     return handle.id
 
 
 async def video_rejected_doorstep_delivered(env: WorkflowEnvironment, h: Harness) -> str:
     handle = await h.start_at_stage(make_order(order_id="R-video-doorstep", unit_price="99.00"), Stage.AWAITING_IDENT)
-    session = await handle.execute_update(OrderWorkflow.request_video_ident, RequestVideoIdent())
-    await handle.execute_update(
-        OrderWorkflow.claim_video_session, ClaimVideoSession(session_id=session.session_id, agent_id="agent-1")
-    )
-    await handle.signal(
-        OrderWorkflow.video_ident_result,
-        VideoIdentResult(session_id=session.session_id, agent_id="agent-1", verdict="rejected", reason="blurred"),
-    )
+    await video_call(handle, "rejected", reason="blurred")
     await out_for_delivery(env, handle)
-    await handle.signal(OrderWorkflow.delivery_failed, DeliveryFailed(attempt=1, reason="nobody at home"))
+    await handle.signal("delivery_failed", {"attempt": 1, "reason": "nobody at home"})
     await out_for_delivery(env, handle)
-    await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=2, id_checked=True))
+    await update(handle, "courier_handover", {"attempt": 2, "id_checked": True})
+    await handle.result()
+    return handle.id
+
+
+async def claimed_call_finishes_after_the_deadline(env: WorkflowEnvironment, h: Harness) -> str:
+    handle = await h.start_at_stage(make_order(order_id="R-late-call", unit_price="99.00"), Stage.AWAITING_IDENT)
+    session = await update(handle, "request_video_ident")
+    await update(handle, "claim_video_session", {"session_id": session["session_id"], "agent_id": "agent-1"})
+    await env.sleep(timedelta(minutes=58))  # the call was claimed before the deadline and runs past it
+    await env.sleep(timedelta(minutes=5))
+    verdict = {
+        "session_id": session["session_id"],
+        "agent_id": "agent-1",
+        "verdict": "rejected",
+        "reason": "expired ID",
+    }
+    await handle.signal("video_ident_result", verdict)
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1, "id_checked": True})
+    await handle.result()
+    return handle.id
+
+
+async def claimed_call_expires_then_deadline(env: WorkflowEnvironment, h: Harness) -> str:
+    handle = await h.start_at_stage(make_order(order_id="R-call-expired", unit_price="99.00"), Stage.AWAITING_IDENT)
+    session = await update(handle, "request_video_ident")
+    await update(handle, "claim_video_session", {"session_id": session["session_id"], "agent_id": "agent-1"})
+    await env.sleep(timedelta(minutes=70))  # no verdict: the call expires, then the deadline passes
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1, "id_checked": True})
     await handle.result()
     return handle.id
 
@@ -74,32 +150,151 @@ async def deadline_then_returned(env: WorkflowEnvironment, h: Harness) -> str:
         if attempt == 2:
             await env.sleep(timedelta(hours=17))  # the day ends without a handover
         else:
-            await handle.signal(OrderWorkflow.delivery_failed, DeliveryFailed(attempt=attempt, reason="refused"))
+            await handle.signal("delivery_failed", {"attempt": attempt, "reason": "refused"})
+    await handle.result()
+    return handle.id
+
+
+async def failed_attempt_then_fresh_code(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-fresh-code", ident_method="none")
+    handle = await h.start(order)
+    await out_for_delivery(env, handle)
+    await handle.signal("delivery_failed", {"attempt": 1, "reason": "not_home"})
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 2, "code": h.code(order.order_id, 2)})
+    await handle.result()
+    return handle.id
+
+
+async def code_locked_then_reopened(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-code-reopen", ident_method="none")
+    handle = await h.start(order)
+    await out_for_delivery(env, handle)
+    for _ in range(5):
+        await update(handle, "courier_handover", {"attempt": 1, "code": wrong(h.code(order.order_id, 1))})
+    await update(handle, "operator_reopen_delivery_attempt", OPERATOR)
+    await update(handle, "courier_handover", {"attempt": 1, "code": h.code(order.order_id, 1)})
+    await handle.result()
+    return handle.id
+
+
+async def code_locked_then_returned(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-code-locked", ident_method="none")
+    handle = await h.start(order)
+    for attempt in (1, 2, 3):
+        await out_for_delivery(env, handle)
+        for _ in range(5):
+            await update(
+                handle, "courier_handover", {"attempt": attempt, "code": wrong(h.code(order.order_id, attempt))}
+            )
+    await handle.result()
+    return handle.id
+
+
+class PhotoCheckSwitch(list):
+    """Verdicts for the scripted photo check: None (the check is down) until switched on, then "passed".
+
+    However often the activity is retried, so the scenario runs the same with every release's harness."""
+
+    down = True
+
+    def pop(self, index: Any = -1) -> PhotoVerdict | None:
+        return None if self.down else PhotoVerdict.PASSED
+
+
+async def check_unavailable_then_passed(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-check-down", unit_price="99.00")
+    h.fakes.verdicts = verdicts = PhotoCheckSwitch()
+    handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
+    await submit(handle, order.order_id)
+    await submit(handle, order.order_id)
+    verdicts.down = False
+    await submit(handle, order.order_id)
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1})
+    await handle.result()
+    return handle.id
+
+
+async def tries_used_then_doorstep(env: WorkflowEnvironment, h: Harness) -> str:
+    order = make_order(order_id="R-tries-used", unit_price="99.00")
+    h.fakes.verdicts = [PhotoVerdict.FAILED] * 3
+    handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
+    for _ in range(3):
+        await submit(handle, order.order_id)
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1, "id_checked": True})
+    await handle.result()
+    return handle.id
+
+
+async def customer_chooses_doorstep(env: WorkflowEnvironment, h: Harness) -> str:
+    handle = await h.start_at_stage(make_order(order_id="R-doorstep-choice", unit_price="99.00"), Stage.AWAITING_IDENT)
+    await update(handle, "request_video_ident")
+    await update(handle, "choose_doorstep")
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1, "id_checked": True})
     await handle.result()
     return handle.id
 
 
 async def cancelled_during_ident(env: WorkflowEnvironment, h: Harness) -> str:
     handle = await h.start_at_stage(make_order(order_id="R-cancelled"), Stage.AWAITING_IDENT)
-    await handle.execute_update(OrderWorkflow.cancel, CancelOrder(reason="customer withdrew"))
+    await update(handle, "cancel", {"reason": "customer withdrew"})
     await handle.result()
     return handle.id
 
 
-SCENARIOS: list[Callable[[WorkflowEnvironment, Harness], Awaitable[str]]] = [
+async def operator_resends_link_then_cancels(env: WorkflowEnvironment, h: Harness) -> str:
+    handle = await h.start_at_stage(make_order(order_id="R-operator-cancel"), Stage.AWAITING_IDENT)
+    await update(handle, "operator_resend_ident_link", OPERATOR)
+    await update(handle, "cancel", {"reason": "fraud suspected", "operator_id": "ops-1"})
+    await handle.result()
+    return handle.id
+
+
+async def operator_forces_doorstep_during_call(env: WorkflowEnvironment, h: Harness) -> str:
+    handle = await h.start_at_stage(
+        make_order(order_id="R-operator-doorstep", unit_price="99.00"), Stage.AWAITING_IDENT
+    )
+    session = await update(handle, "request_video_ident")
+    await update(handle, "claim_video_session", {"session_id": session["session_id"], "agent_id": "agent-1"})
+    await update(handle, "operator_force_doorstep", OPERATOR)
+    await out_for_delivery(env, handle)
+    await update(handle, "courier_handover", {"attempt": 1, "id_checked": True})
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS: list[Scenario] = [
     photo_passed_code_delivered,
+    photo_failed_then_video_approved,
+    needs_review_opens_a_call,
     video_rejected_doorstep_delivered,
+    claimed_call_finishes_after_the_deadline,
+    claimed_call_expires_then_deadline,
     deadline_then_returned,
+    failed_attempt_then_fresh_code,
+    code_locked_then_reopened,
+    code_locked_then_returned,
+    check_unavailable_then_passed,
+    tries_used_then_doorstep,
+    customer_chooses_doorstep,
     cancelled_during_ident,
+    operator_resends_link_then_cancels,
+    operator_forces_doorstep_during_call,
 ]
 
 
-async def main() -> None:
+async def record(release: str, scenarios: list[Scenario] = SCENARIOS) -> None:
+    folder = HISTORIES / release
+    if folder.exists():
+        raise SystemExit(f"{folder} exists: recorded histories are never re-recorded; name a new release")
     settings = Settings(env="test", data_dir=Path(tempfile.mkdtemp()))
     engine = make_engine(settings.sqlalchemy_url)
     create_schema(engine)
-    HISTORIES.mkdir(exist_ok=True)
-    for scenario in SCENARIOS:
+    recorded: dict[str, str] = {}
+    for scenario in scenarios:
         env = await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=data_converter(settings)
         )
@@ -107,10 +302,20 @@ async def main() -> None:
         async with running_order_worker(env.client, engine, settings) as h:
             workflow_id = await scenario(env, h)
             history = await env.client.get_workflow_handle(workflow_id).fetch_history()
-        (HISTORIES / f"{scenario.__name__}.json").write_text(history.to_json())
+        recorded[scenario.__name__] = history.to_json()
         print(f"recorded {scenario.__name__}: {len(history.events)} events")
         await env.shutdown()
+    # Written only when every scenario ran: a release's folder is complete or absent.
+    folder.mkdir(parents=True)
+    sums = []
+    for name, history_json in recorded.items():
+        (folder / f"{name}.json").write_text(history_json)
+        sums.append(f"{hashlib.sha256(history_json.encode()).hexdigest()}  {name}.json\n")
+    (folder / CHECKSUMS_FILE).write_text("".join(sums))
+    (folder / FINGERPRINT_FILE).write_text(workflow_fingerprint() + "\n")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m tests.workflows.record_histories <release, e.g. 2026-12-hardening>")
+    asyncio.run(record(sys.argv[1]))

@@ -1,25 +1,26 @@
-"""Replays committed histories of finished orders: a workflow change that would break orders
-already running fails here. (Re-record with `python -m tests.workflows.record_histories`.)"""
+"""Replays every committed history of finished orders: a workflow change that would break orders already
+running fails here. Histories are append-only, one folder per release (docs/versioning.md); the four at
+the top level are the first release's earliest recordings."""
 
-from pathlib import Path
+import re
 
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from orderflow.temporal import data_converter
+from tests.workflows.record_histories import HISTORIES
 from workflows.order import OrderWorkflow
 
-HISTORIES = {path.stem: path.read_text() for path in sorted((Path(__file__).parent / "histories").glob("*.json"))}
+ALL = {str(path.relative_to(HISTORIES)): path for path in sorted(HISTORIES.rglob("*.json"))}
+RELEASES = sorted(
+    (folder for folder in HISTORIES.iterdir() if re.fullmatch(r"v\d+", folder.name)), key=lambda f: int(f.name[1:])
+)
 
 
-def test_there_are_histories_to_replay():
-    assert len(HISTORIES) >= 4
-
-
-@pytest.mark.parametrize("name", HISTORIES)
+@pytest.mark.parametrize("name", ALL)
 async def test_replay(name: str, settings):
-    history = WorkflowHistory.from_json(name, HISTORIES[name])
+    history = WorkflowHistory.from_json(name, ALL[name].read_text())
     replayer = Replayer(workflows=[OrderWorkflow], data_converter=data_converter(settings))
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
