@@ -2,7 +2,12 @@
 
 import hmac
 
+from pydantic import TypeAdapter, ValidationError
+
+from orderflow.commands import ActorId
 from orderflow.settings import DEV_SECRET, Settings, parse_token_pairs
+
+_ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
 
 
 def identify(presented: str, tokens: dict[str, str]) -> str | None:
@@ -18,14 +23,32 @@ def identify(presented: str, tokens: dict[str, str]) -> str | None:
     return found
 
 
+class InvalidIdentity(ValueError):
+    pass
+
+
+def _people(pairs: str, setting: str) -> dict[str, str]:
+    # The identity behind a token is signed into workflow payloads (ActorId): one the contract would
+    # refuse must stop the API at startup, not answer 500 on the first call.
+    table = parse_token_pairs(pairs)
+    for identity in table.values():
+        try:
+            _ACTOR_ID.validate_python(identity)
+        except ValidationError:
+            raise InvalidIdentity(
+                f"{setting}: the id {identity!r} is not allowed (1-64 of A-Z a-z 0-9 _ . @ -)"
+            ) from None
+    return table
+
+
 class Tokens:
     """The token tables of one settings object, parsed once."""
 
     def __init__(self, settings: Settings) -> None:
         self.storefront = {settings.storefront_token: "storefront"} if settings.storefront_token else {}
-        self.agents = parse_token_pairs(settings.agent_tokens)
-        self.couriers = parse_token_pairs(settings.courier_tokens)
-        self.operators = parse_token_pairs(settings.operator_tokens)
+        self.agents = _people(settings.agent_tokens, "ORDERFLOW_AGENT_TOKENS")
+        self.couriers = _people(settings.courier_tokens, "ORDERFLOW_COURIER_TOKENS")
+        self.operators = _people(settings.operator_tokens, "ORDERFLOW_OPERATOR_TOKENS")
 
 
 def default_secrets(settings: Settings) -> list[str]:

@@ -12,6 +12,7 @@ from api.auth import Tokens, identify
 from api.errors import ApiError
 from orderflow.blobs import BlobStore
 from orderflow.links import LinkExpired, LinkInvalid, LinkPurpose, verify
+from orderflow.order import ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN
 from orderflow.settings import Settings
 
 
@@ -41,8 +42,8 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 TokensDep = Annotated[Tokens, Depends(get_tokens)]
 
-# Same pattern as OrderInput.order_id: anything else cannot name an order.
-OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+# The limits of OrderInput.order_id: anything else cannot name an order.
+OrderIdPath = Annotated[str, Path(min_length=1, max_length=ORDER_ID_MAX_LENGTH, pattern=ORDER_ID_PATTERN)]
 LinkTokenPath = Annotated[str, Path(min_length=1, max_length=300)]
 
 # One scheme per audience, so /docs shows which token each route wants.

@@ -16,6 +16,7 @@ from api.errors import ApiError, responses
 from api.workflow_calls import run_update
 from orderflow.commands import CancelOrder, CancelResult, OperatorAction, OperatorActionResult
 from orderflow.ops.stuck import NeverStuck, StuckReport, find_stuck
+from orderflow.outcomes import NOTE_MAX_LENGTH
 from orderflow.stages import Stage
 
 router = APIRouter(prefix="/ops", tags=["operators"])
@@ -23,8 +24,9 @@ log = logging.getLogger("orderflow.api.ops")
 
 
 class Reason(BaseModel):
+    # The limits of OperatorAction.reason, which this feeds.
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=3, max_length=500, description="why; recorded in the audit trail")
+    reason: str = Field(min_length=3, max_length=NOTE_MAX_LENGTH, description="why; recorded in the audit trail")
 
 
 @router.get("/stuck", response_model=StuckReport, responses=responses(401, 422))

@@ -1,14 +1,14 @@
 """Storefront: start an order exactly once, read its status, cancel it before dispatch."""
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.deps import OrderIdPath, SettingsDep, StorefrontDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import open_order_status, order_status, run_update
-from orderflow.commands import CancelOrder, CancelResult, OrderStatus
+from orderflow.commands import CancelOrder, CancelResult, Note, OrderStatus
 from orderflow.links import ident_url, tracking_url
 from orderflow.order import IdentMethod, OrderInput
 from orderflow.storefront import start_order
@@ -30,8 +30,9 @@ class OrderCreated(BaseModel):
 
 
 class CancelRequest(BaseModel):
+    # The limits of CancelOrder.reason, which this feeds.
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(default="", max_length=500)
+    reason: Note = ""
 
 
 @router.post(
