@@ -39,6 +39,7 @@ async def _door(
     message: str = "",
     outcome: str = "",
     code: int = 200,
+    tries_left: int | None = None,
 ) -> HTMLResponse:
     check = await courier.what_to_check(order_id=order_id, _=session.actor_id, temporal=temporal)
     return render_page(
@@ -49,6 +50,7 @@ async def _door(
         check=check,
         message=message,
         outcome=outcome,
+        tries_left=tries_left,
         failure_reasons=list(FailureReason),
         note_max=NOTE_MAX_LENGTH,
     )
@@ -131,7 +133,9 @@ async def handover(
         answer = await courier.handover(order_id=order_id, body=body, _=guard.actor_id, temporal=temporal)
     except ApiError as refused:
         return await _answer_or_refusal(request, guard, order_id, temporal, refused)
-    return await _door(request, guard, order_id, temporal, message=answer.message, outcome=answer.reason)
+    return await _door(
+        request, guard, order_id, temporal, message=answer.message, outcome=answer.reason, tries_left=answer.tries_left
+    )
 
 
 @router.post("/orders/{order_id}/failed-attempt")

@@ -12,6 +12,7 @@ from orderflow.order import IdentMethod, workflow_id_for
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.stages import Stage
 from tests.api.photos import JPEG, PNG
+from tests.api.screenshots import shoot
 from tests.api.stack import STOREFRONT, LiveStack
 from tests.workflows.harness import make_order, wait_for_stage
 
@@ -40,8 +41,9 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         await browser.close()
 
 
-def start_order(stack: LiveStack, ident_method: IdentMethod) -> dict:
+def start_order(stack: LiveStack, ident_method: IdentMethod, locale: str = "de") -> dict:
     body = make_order(ident_method=ident_method).model_dump(mode="json", exclude={"policy"})
+    body["customer"]["locale"] = locale
     response = httpx.post(f"{stack.base_url}/orders", json=body, headers=STOREFRONT, timeout=30)
     assert response.status_code == 201, response.text
     return response.json()
@@ -61,6 +63,7 @@ async def test_ident_page_uploads_three_photos_and_shows_the_verdict(
         page.set_default_timeout(20_000)
 
         await page.goto(created["ident_url"])
+        await shoot(page, "ident")
         for field, path in files.items():
             await page.set_input_files(f"input[name={field}]", str(path))
         await page.click("#send")
@@ -69,6 +72,7 @@ async def test_ident_page_uploads_three_photos_and_shows_the_verdict(
         await verdict.wait_for()
         assert await verdict.get_attribute("data-verdict") == "passed"
         assert "Sie sind identifiziert" in await page.locator("#verdict").inner_text()
+        await shoot(page, "ident-verdict")
         tracking = await page.locator("#verdict a.button").get_attribute("href")
         assert tracking and tracking.startswith(f"{stack.base_url}/track/{created['order_id']}.track.")
         # It fits a phone: nothing wider than the screen.
@@ -80,17 +84,20 @@ async def test_tracking_page_shows_the_delivery_code(browser, time_skipping_env,
     env = time_skipping_env
     with LiveStack(env.client.service_client.config.target_host, engine, settings) as stack:
         assert stack.harness is not None
-        created = start_order(stack, IdentMethod.NONE)
+        created = start_order(stack, IdentMethod.NONE, locale="en")
         handle = env.client.get_workflow_handle(workflow_id_for(created["order_id"]))
         status = await wait_for_stage(handle, Stage.DISPATCHED)
         await env.sleep(status.next_delivery_day - await env.get_current_time() + timedelta(minutes=1))
         await wait_for_stage(handle, Stage.OUT_FOR_DELIVERY)
         code = stack.harness.code(created["order_id"], 1)
-        page = await browser.new_page(**PHONE, locale="en-GB")
+        # The browser prefers German; the order was placed in English, and the order decides.
+        page = await browser.new_page(**PHONE, locale="de-DE")
 
         await page.goto(created["tracking_url"])
 
+        assert await page.locator("html").get_attribute("lang") == "en"
         assert await page.locator("#delivery-code").inner_text() == code
         assert await page.locator("#stage").inner_text() == "Out for delivery"
         assert "Anyone at your address" in await page.locator("#who-may-accept").inner_text()
+        await shoot(page, "tracking-en")
         await page.close()

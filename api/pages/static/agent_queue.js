@@ -32,9 +32,10 @@
     });
   }
 
-  function cell(text, className) {
+  function cell(text, className, label) {
     const td = document.createElement("td");
     if (className) td.className = className;
+    if (label) td.dataset.label = label;
     if (text) td.textContent = text;
     return td;
   }
@@ -44,7 +45,12 @@
     tr.dataset.session = entry.session_id;
     tr.dataset.requested = entry.requested_at;
     tr.dataset.deadline = entry.ident_deadline || "";
-    tr.append(cell(entry.order_id), cell(entry.session_id.slice(0, 8), "mono"), cell("", "waited"), cell("", "deadline"));
+    tr.append(
+      cell(entry.order_id, "", labels.order),
+      cell(entry.session_id.slice(0, 8), "mono", labels.session),
+      cell("", "waited", labels.waited),
+      cell("", "deadline", labels.deadline),
+    );
     const form = document.createElement("form");
     form.method = "post";
     form.action = `/agent/sessions/${encodeURIComponent(entry.session_id)}/claim`;
