@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio import activity
 
+from activities.store_rejections import rejected_for_good
 from orderflow.crypto import Keyring
 from orderflow.delivery_codes import as_utc, codes_match, find_code, new_code, open_code, seal_code
 from orderflow.records import (
@@ -38,7 +39,7 @@ class DeliveryCodeActivities:
         )
         # A retry must not replace the issued code: the first one may be in an e-mail. The code
         # drawn here is then dropped unseen.
-        with Session(self._engine) as session:
+        with rejected_for_good(), Session(self._engine) as session:
             insert_once(
                 session,
                 row,
@@ -51,7 +52,8 @@ class DeliveryCodeActivities:
 
     @activity.defn(name=CHECK_DELIVERY_CODE)
     def check_delivery_code(self, request: CheckCode) -> CodeCheck:
-        row = find_code(self._engine, request.order_id, request.attempt)
+        with rejected_for_good():
+            row = find_code(self._engine, request.order_id, request.attempt)
         if row is None:
             return CodeCheck(matches=False)
         # The server's clock, not the worker's: the same clock the workflow's delivery day runs on.

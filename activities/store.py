@@ -4,10 +4,12 @@ replayed activity writes nothing twice."""
 
 from datetime import UTC
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
+from activities.store_rejections import rejected_for_good
 from orderflow.blobs import BlobStore
 from orderflow.delivery_codes import as_utc
 from orderflow.records import (
@@ -28,6 +30,10 @@ from orderflow.store import delivery, ident
 from orderflow.store.images import delete_id_images
 from orderflow.store.once import insert_once
 from orderflow.store.orders import AuditEvent, Order
+from orderflow.store.text import fit
+
+# A new order under an id the store knows: the namespace forgot the old workflow, the store did not.
+ORDER_ID_REUSED = "OrderIdReused"
 
 
 class StoreActivities:
@@ -37,6 +43,8 @@ class StoreActivities:
 
     @activity.defn(name=RECORD_ORDER)
     def record_order(self, request: RecordOrder) -> None:
+        """Writes the order's row once; refuses an order id another workflow run already used."""
+        run_id = activity.info().workflow_run_id
         row = Order(
             order_id=request.order_id,
             customer_no=request.customer_no,
@@ -47,9 +55,19 @@ class StoreActivities:
             stage="received",
             stage_entered_at=request.at,
             created_at=request.at,
+            workflow_run_id=run_id,
         )
-        with Session(self._engine) as session:
-            insert_once(session, row, Order.order_id == request.order_id)
+        with rejected_for_good(), Session(self._engine) as session:
+            if insert_once(session, row, Order.order_id == request.order_id):
+                return
+            stored = session.get(Order, request.order_id)
+            assert stored is not None  # insert_once found it
+            if not _same_order(stored, run_id, request):
+                raise ApplicationError(
+                    f"order {request.order_id} exists already in the store, from another workflow run",
+                    type=ORDER_ID_REUSED,
+                    non_retryable=True,
+                )
 
     @activity.defn(name=RECORD_STAGE_CHANGE)
     def record_stage_change(self, request: RecordStageChange) -> None:
@@ -58,38 +76,49 @@ class StoreActivities:
             seq=request.seq,
             kind=request.kind,
             stage=request.stage,
-            actor=request.actor,
-            note=request.note,
+            actor=fit(request.actor, AuditEvent.actor),
+            note=fit(request.note, AuditEvent.note),
             at=request.at,
         )
-        with Session(self._engine) as session:
-            order = session.get(Order, request.order_id)
-            # Audit rows may land out of order (they are written in the background); the order row
-            # keeps the newest stage. It changes together with the audit row, or not at all.
-            if order is not None and request.kind == "stage" and as_utc(request.at) >= as_utc(order.stage_entered_at):
-                order.stage = request.stage
-                order.stage_entered_at = request.at
-                session.add(order)
+        with rejected_for_good(), Session(self._engine) as session:
+            if request.kind == "stage":
+                # Audit rows land out of order (they are written in the background), and changes in one
+                # workflow task share a timestamp: the order row keeps the stage of the highest sequence
+                # number. It changes together with the audit row, or not at all.
+                newest = (
+                    update(Order)
+                    .where(col(Order.order_id) == request.order_id, col(Order.stage_seq) < request.seq)
+                    .values(stage=request.stage, stage_entered_at=request.at, stage_seq=request.seq)
+                )
+                session.connection().execute(newest)
             insert_once(session, row, AuditEvent.order_id == request.order_id, AuditEvent.seq == request.seq)
 
     @activity.defn(name=RECORD_PHOTO_CHECK)
     def record_photo_check(self, request: RecordPhotoCheck) -> None:
-        with Session(self._engine) as session:
+        with rejected_for_good(), Session(self._engine) as session:
             ident.record_photo_check(session, request)
 
     @activity.defn(name=RECORD_VIDEO_SESSION)
     def record_video_session(self, request: RecordVideoSession) -> None:
-        with Session(self._engine) as session:
+        with rejected_for_good(), Session(self._engine) as session:
             ident.record_video_session(session, request)
 
     @activity.defn(name=RECORD_DELIVERY_ATTEMPT)
     def record_delivery_attempt(self, request: RecordDeliveryAttempt) -> None:
-        with Session(self._engine) as session:
+        with rejected_for_good(), Session(self._engine) as session:
             delivery.record_delivery_attempt(session, request)
 
     @activity.defn(name=DELETE_ID_IMAGES)
     def delete_id_images(self, request: DeleteIdImages) -> None:
         # The server's clock: when the workflow asked for the deletion, the same on every retry.
         at = activity.info().scheduled_time.astimezone(UTC)
-        removed = delete_id_images(self._engine, self._blobs, request.order_id, request.reason, at)
+        with rejected_for_good():
+            removed = delete_id_images(self._engine, self._blobs, request.order_id, request.reason, at)
         activity.logger.info("%s ID images deleted", removed)
+
+
+def _same_order(stored: Order, run_id: str | None, request: RecordOrder) -> bool:
+    # The run that wrote the row, retried; or a reset of it, which replays the first run's start. Rows
+    # from before the run id was kept have only the start.
+    same_run = run_id is not None and stored.workflow_run_id == run_id
+    return same_run or as_utc(stored.created_at) == as_utc(request.at)

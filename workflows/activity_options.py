@@ -5,10 +5,16 @@ from typing import Any
 
 from temporalio.common import RetryPolicy
 
-# Store writes: quick, and they must land eventually; a database outage only delays them.
+# Store writes: quick, and they must land eventually; a database outage only delays them. A record
+# the database refuses for good (activities/store_rejections.py) or an order id used before is not retried:
+# the workflow waits for its background writes, and an endless retry would keep the order open.
 STORE: dict[str, Any] = {
     "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        maximum_interval=timedelta(minutes=1),
+        non_retryable_error_types=["StoreRecordRejected", "OrderIdReused"],
+    ),
 }
 
 # The photo check should answer in seconds; a customer waits for it on the ident page.

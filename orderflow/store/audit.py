@@ -7,6 +7,11 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from orderflow.outcomes import NOTE_MAX_LENGTH
+
+NOTE_LENGTH = 2 * NOTE_MAX_LENGTH
+ACTOR_LENGTH = 128
+
 
 class AuditKind(StrEnum):
     STAGE = "stage"
@@ -22,8 +27,10 @@ class AuditEventBase(SQLModel):
     seq: int | None = None
     kind: str = Field(max_length=32)
     stage: str = Field(max_length=32)
-    actor: str = Field(max_length=64)  # "workflow", "agent:<id>", "operator:<id>", "retention", ...
-    note: str = Field(default="", max_length=500)
+    # "workflow", "agent:<id>", "operator:<id>", "retention", ...: room for a prefix before a 64-character id.
+    actor: str = Field(max_length=ACTOR_LENGTH)
+    # An outside party's note (up to NOTE_MAX_LENGTH) behind the workflow's own words about it.
+    note: str = Field(default="", max_length=NOTE_LENGTH)
     at: datetime
 
 

@@ -6,10 +6,11 @@ this table and every export of it hold no code.
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, select
+from sqlalchemy import UniqueConstraint, update
+from sqlmodel import Field, Session, SQLModel, col
 
 from orderflow.records import RecordDeliveryAttempt
+from orderflow.store.once import upsert_if_newer
 
 
 class DeliveryAttemptBase(SQLModel):
@@ -38,19 +39,9 @@ class DeliveryAttemptPublic(DeliveryAttemptBase):
 def record_delivery_attempt(session: Session, request: RecordDeliveryAttempt) -> None:
     """Upsert by order and attempt. Writes may land out of order: the highest revision wins.
 
-    Two first writes at once: the loser's commit fails and Temporal retries its activity, which
-    then updates the row the winner wrote.
+    One conditional UPDATE (`revision < new`) decides, race-safe on both databases (see `upsert_if_newer`).
     """
-    row = session.exec(
-        select(DeliveryAttempt).where(
-            DeliveryAttempt.order_id == request.order_id, DeliveryAttempt.attempt == request.attempt
-        )
-    ).first()
-    if row is None:
-        session.add(DeliveryAttempt(**request.model_dump()))
-        session.commit()
-        return
-    if request.revision >= row.revision:
-        row.sqlmodel_update(request.model_dump())
-        session.add(row)
-        session.commit()
+    key = (col(DeliveryAttempt.order_id) == request.order_id, col(DeliveryAttempt.attempt) == request.attempt)
+    values = request.model_dump()
+    newer = update(DeliveryAttempt).where(*key, col(DeliveryAttempt.revision) < request.revision).values(**values)
+    upsert_if_newer(session, DeliveryAttempt(**values), newer, *key)

@@ -4,11 +4,12 @@ video session (who claimed it, when, the verdict)."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import JSON, UniqueConstraint, update
+from sqlmodel import Field, Session, SQLModel, col
 
 from orderflow.records import RecordPhotoCheck, RecordVideoSession
-from orderflow.store.once import insert_once
+from orderflow.store.once import insert_once, upsert_if_newer
+from orderflow.store.text import fit, fit_optional
 
 
 class IdentAttemptBase(SQLModel):
@@ -80,17 +81,15 @@ def _progress(state: str) -> int:
 
 
 def record_video_session(session: Session, request: RecordVideoSession) -> None:
-    """Upsert by session id; only a state at least as far along replaces the stored one.
-
-    Two first writes at once: the loser's commit fails and the activity is retried by Temporal,
-    which then finds the row and updates it.
-    """
-    row = session.get(VideoSession, request.session_id)
-    if row is None:
-        row = VideoSession(**request.model_dump())
-    elif _progress(request.state) < _progress(row.state):
-        return
-    else:
-        row.sqlmodel_update(request.model_dump())
-    session.add(row)
-    session.commit()
+    """Upsert by session id; only a state at least as far along replaces the stored one, decided by
+    one conditional UPDATE (see `upsert_if_newer`)."""
+    values = request.model_dump() | {
+        "reason": fit(request.reason, VideoSession.reason),
+        "agent_id": fit_optional(request.agent_id, VideoSession.agent_id),
+    }
+    key = col(VideoSession.session_id) == request.session_id
+    newer = update(VideoSession).where(key).values(**values)
+    progress = _progress(request.state)
+    if progress < _DONE:
+        newer = newer.where(col(VideoSession.state).in_([s for s, p in _PROGRESS.items() if p <= progress]))
+    upsert_if_newer(session, VideoSession(**values), newer, key)

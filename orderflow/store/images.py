@@ -9,6 +9,7 @@ from orderflow.blobs import BlobStore
 from orderflow.store.audit import AuditEvent, AuditKind
 from orderflow.store.once import insert_once
 from orderflow.store.orders import Order
+from orderflow.store.text import fit
 
 DELETED = "id_images_deleted"
 
@@ -31,7 +32,7 @@ def delete_id_images(
             kind=AuditKind.PRIVACY,
             stage=order.stage if order else "",
             actor=actor,
-            note=f"{present} ID image(s) deleted: {reason}"[:500],
+            note=fit(f"{present} ID image(s) deleted: {reason}", AuditEvent.note),
             at=at,
         )
         insert_once(session, row, AuditEvent.order_id == order_id, AuditEvent.dedupe_key == DELETED)

@@ -3,11 +3,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Field, Session, SQLModel
 
 from orderflow.store.audit import AuditEvent
 
-__all__ = ["AuditEvent", "Order", "OrderBase", "OrderPublic"]
+__all__ = ["AuditEvent", "Order", "OrderBase", "OrderPublic", "order_known"]
 
 
 class OrderBase(SQLModel):
@@ -25,8 +26,19 @@ class OrderBase(SQLModel):
 
 
 class Order(OrderBase, table=True):
-    pass
+    # The workflow's sequence number of the stage change shown: background writes land in any order,
+    # and several changes in one workflow task share a timestamp, so only the sequence tells which is newest.
+    stage_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The workflow run that wrote the row: a retry of that run (or a reset, which keeps its start) is
+    # the same order, any other run with this order id a reuse. NULL on rows from before it was kept.
+    workflow_run_id: str | None = Field(default=None, max_length=64)
 
 
 class OrderPublic(OrderBase):
     pass
+
+
+def order_known(engine: Engine, order_id: str) -> bool:
+    """Whether the store has a row for this order id, whatever became of its workflow."""
+    with Session(engine) as session:
+        return session.get(Order, order_id) is not None
