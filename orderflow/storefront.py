@@ -2,13 +2,17 @@
 
 from decimal import Decimal
 
+import anyio.to_thread
+from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from orderflow import task_queues
 from orderflow.commands import OrderStatus
 from orderflow.order import OrderInput, workflow_id_for
 from orderflow.policy import OrderPolicy
+from orderflow.store.orders import order_known
 
 DEFAULT_THRESHOLD = OrderPolicy().high_value_threshold
 
@@ -24,13 +28,22 @@ async def start_order(
     order: OrderInput,
     task_queue: str = task_queues.ORDERS,
     high_value_threshold: Decimal = DEFAULT_THRESHOLD,
+    engine: Engine | None = None,
 ) -> WorkflowHandle:
     """Starts `OrderWorkflow`; raises `temporalio.exceptions.WorkflowAlreadyStartedError` when an order
-    with this id exists, running or finished: an order id is never used twice."""
+    with this id exists, running or finished: an order id is never used twice.
+
+    With `engine`, the store is asked first: once the namespace's retention has removed a finished
+    workflow, Temporal would start a second one under its id, and the new order would meet the old
+    one's delivery codes, message ledger and audit trail. The store keeps every order id.
+    """
+    workflow_id = workflow_id_for(order.order_id)
+    if engine is not None and await anyio.to_thread.run_sync(order_known, engine, order.order_id):
+        raise WorkflowAlreadyStartedError(workflow_id, "OrderWorkflow")
     return await client.start_workflow(
         "OrderWorkflow",
         order,
-        id=workflow_id_for(order.order_id),
+        id=workflow_id,
         task_queue=task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,

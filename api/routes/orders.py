@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.deps import OrderIdPath, SettingsDep, StorefrontDep, TemporalDep
+from api.deps import EngineDep, OrderIdPath, SettingsDep, StorefrontDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import open_order_status, order_status, run_update
 from orderflow.commands import CancelOrder, CancelResult, Note, OrderStatus
@@ -42,11 +42,17 @@ class CancelRequest(BaseModel):
     responses=responses(401, 409, 422),
 )
 async def create_order(
-    order: NewOrder, _: StorefrontDep, temporal: TemporalDep, settings: SettingsDep, response: Response
+    order: NewOrder,
+    _: StorefrontDep,
+    temporal: TemporalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> OrderCreated:
-    """Start the order's workflow; an order id that exists is refused with 409."""
+    """Start the order's workflow; an order id that exists is refused with 409, whether its workflow
+    still runs, has finished, or has long left Temporal (the store remembers every order id)."""
     try:
-        await start_order(temporal, order, settings.task_queue, settings.high_value_threshold)
+        await start_order(temporal, order, settings.task_queue, settings.high_value_threshold, engine)
     except WorkflowAlreadyStartedError:
         raise ApiError(409, "order_exists", f"order {order.order_id} exists already") from None
     status_url = f"{settings.public_base_url}/orders/{order.order_id}"
