@@ -15,7 +15,7 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict] = COMPOSE["services"]
 ENV_EXAMPLE = ROOT / ".env.example"
 
-APP_SERVICES = {"setup", "api", "worker-orders", "worker-vision", "worker-messaging"}
+APP_SERVICES = {"setup", "api", "worker-orders", "worker-vision", "worker-messaging", "worker-webhooks"}
 ONE_SHOTS = {"temporal-schema", "temporal-namespace", "setup"}
 # What `Settings.refuse_dev_secrets` checks in production: each must come from the env file.
 SECRETS = [
@@ -61,6 +61,7 @@ def test_the_stack_has_its_services():
         "worker-orders": "python -m workers.orders",
         "worker-vision": "python -m workers.vision",
         "worker-messaging": "python -m workers.messaging",
+        "worker-webhooks": "python -m workers.webhooks",
     }
 
 
