@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
-from api import errors
+from api import docs_assets, errors
 from api.auth import Tokens, refuse_default_secrets
 from api.metrics import RequestMetrics
 from api.pages.rendering import STATIC, page_errors
@@ -62,12 +62,16 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         finally:
             engine.dispose()
 
-    app = FastAPI(title="orderflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # Swagger UI and ReDoc come from our own files, never a CDN (api/docs_assets.py).
+    app = FastAPI(
+        title="orderflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.tokens = Tokens(settings)
     errors.install(app, page_errors=page_errors)
     app.add_middleware(RequestMetrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    docs_assets.mount_assets(app)
     for module in (
         orders,
         ident,
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         app.include_router(module.router)
     app.include_router(webhook_routes.router)
     if settings.env != "production":
+        app.include_router(docs_assets.open_docs_router())
         app.include_router(dev.router)
     return app
 
