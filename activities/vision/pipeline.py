@@ -38,6 +38,7 @@ def identify(
     layout = None
     source = found.mrz_source
     if source is not None and source.usable:
+        heartbeat("checking the document")
         checked = (
             document_checks.check(source.mrz_lines, request.expected, request.valid_on) if source.mrz_lines else None
         )
@@ -54,6 +55,7 @@ def identify(
     if front is not None and front.usable and front.embedding is None:  # a document sorted in as the front
         reasons += _not_read(front, ImageProblem.NO_FACE)
     if front and portrait and front.embedding is not None and portrait.embedding is not None:
+        heartbeat("matching faces")
         match = face_match.compare(front.embedding, portrait.embedding, models)
         if match.reason is not None:
             reasons.append(match.reason)
@@ -77,6 +79,8 @@ def _analyze_all(
     the one that carries the activity context."""
     with ThreadPoolExecutor(max_workers=len(refs), thread_name_prefix="photo-ident") as pool:
         futures = [pool.submit(analyze, ref, load(ref), models, limits) for ref in refs]
+        # Decoding, quality gates, OCR and face detection of each image: one beat as each one ends.
+        heartbeat(f"analysing {len(refs)} images")
         for done, _ in enumerate(as_completed(futures), start=1):
             heartbeat(f"analysed {done} of {len(refs)} images")
         return [future.result() for future in futures]
