@@ -15,7 +15,8 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from orderflow import search_attributes
+from orderflow import dev_order, search_attributes
+from orderflow.dev_banner import banner
 from orderflow.settings import Settings, get_settings
 
 BIN = Path(sys.executable).parent
@@ -136,6 +137,9 @@ def _stop_on_signals() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["place-order"]:
+        place_order()
+        return
     _stop_on_signals()
     settings = get_settings()
     # Readable lines in a terminal; production keeps the JSON default for log shippers.
@@ -148,19 +152,16 @@ def main() -> None:
     except BaseException:
         stack.stop()
         raise
-    print(
-        f"""
-orderflow is running (data in {settings.data_dir.resolve()}):
-  Temporal UI      http://localhost:{stack.ui_port}   (find orders: OrderStage = 'awaiting_ident')
-  Temporal server  {settings.temporal_address}, namespace {settings.temporal_namespace}
-  API              http://localhost:{stack.api_port}/docs   health: /healthz
-  Dev outbox       http://localhost:{stack.api_port}/dev/outbox
-  Codec sign-in    http://localhost:{stack.api_port}/codec/session   (lets the UI show decrypted payloads)
-Ctrl-C stops everything.
-""",
-        flush=True,
-    )
+    print(banner(settings, stack.api_port, stack.ui_port), flush=True)
     stack.wait()
+
+
+def place_order() -> None:
+    """`python -m orderflow.devstack place-order`: the example order into the running dev stack."""
+    os.environ.setdefault("ORDERFLOW_ENV", "dev")
+    settings = get_settings()
+    api_url = os.environ.get("ORDERFLOW_API_URL", f"http://localhost:{DevStack(settings).api_port}")
+    sys.exit(dev_order.main(settings, api_url))
 
 
 if __name__ == "__main__":
