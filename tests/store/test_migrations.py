@@ -98,3 +98,26 @@ def test_processes_starting_together_migrate_one_after_the_other(empty_engine: E
             engine.dispose()
 
     assert tables(empty_engine) == STORE_TABLES
+
+
+def test_running_orders_keep_their_stage_order_across_the_upgrade(empty_engine: Engine):
+    # Before 0010 the order row had no sequence number: the upgrade takes it from the audit row
+    # that set the stage, so a late write of an earlier stage still cannot win after the deploy.
+    migrate(empty_engine, "0009_delivery_code_issues")
+    with empty_engine.begin() as connection:
+        connection.exec_driver_sql(
+            'INSERT INTO "order" (order_id, customer_no, ident_method, total, currency, high_value, stage,'
+            " stage_entered_at, created_at) VALUES ('U-1', 'K-1', 'online', 899, 'EUR', true, 'photo_check',"
+            " '2026-11-23 09:00:05+00', '2026-11-23 09:00:00+00')"
+        )
+        for seq, kind, stage in [(1, "stage", "received"), (2, "stage", "awaiting_ident"), (3, "stage", "photo_check"), (4, "decision", "photo_check")]:  # fmt: skip
+            connection.exec_driver_sql(
+                "INSERT INTO auditevent (order_id, seq, kind, stage, actor, note, at)"
+                f" VALUES ('U-1', {seq}, '{kind}', '{stage}', 'workflow', '', '2026-11-23 09:00:05+00')"
+            )
+
+    migrate(empty_engine)
+
+    with empty_engine.connect() as connection:
+        row = connection.exec_driver_sql('SELECT stage_seq, workflow_run_id FROM "order"').one()
+    assert tuple(row) == (3, None)
