@@ -9,7 +9,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from orderflow.settings import Settings
-from orderflow.webhooks.addresses import AddressRefused, resolve
+from orderflow.webhooks.addresses import AddressRefused, HostUnresolvable, resolve
 from orderflow.webhooks.contract import (
     ADDRESS_REFUSED,
     DELIVER_WEBHOOK,
@@ -49,6 +49,9 @@ class DeliverActivities:
             return DeliveryOutcome(state=SKIPPED)
         try:
             target = resolve(endpoint.url, self._allow_private)
+        except HostUnresolvable as unresolvable:
+            self._ledger.record_try(delivery.id, Try(None, None, str(unresolvable), request.manual))
+            raise ApplicationError(str(unresolvable), type="EndpointUnreachable") from None
         except AddressRefused as refused:
             self._ledger.record_try(delivery.id, Try(None, None, f"address refused: {refused}", request.manual))
             self._ledger.finish(delivery.id, FAILED)

@@ -18,6 +18,10 @@ class AddressRefused(ValueError):
     """The URL may not receive webhooks; the message says why (safe to show to operators)."""
 
 
+class HostUnresolvable(AddressRefused):
+    """The name does not resolve now: refused at registration, retried at delivery (DNS may be down)."""
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -72,10 +76,10 @@ def resolve(url: str, allow_private: bool) -> Target:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise AddressRefused(f"the host {host} does not resolve") from None
+        raise HostUnresolvable(f"the host {host} does not resolve") from None
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not addresses:
-        raise AddressRefused(f"the host {host} does not resolve")
+        raise HostUnresolvable(f"the host {host} does not resolve")
     if not allow_private:
         for address in addresses:
             if not is_public(address):
