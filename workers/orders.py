@@ -15,6 +15,9 @@ from orderflow.store.engine import create_schema, make_engine
 from workers.common import main
 from workflows.order import OrderWorkflow
 
+# Store and code activities are plain defs on this pool: each slot is one database transaction.
+THREADS = 8
+
 
 def build_orders_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
@@ -38,7 +41,9 @@ def build_orders_worker(client: Client, settings: Settings) -> Worker:
             codes.check_delivery_code,
         ],
         # SQLModel sessions block: they run on threads, never on the event loop.
-        activity_executor=ThreadPoolExecutor(max_workers=8),
+        activity_executor=ThreadPoolExecutor(max_workers=THREADS),
+        # No more attempts in flight than threads: a queued one would burn its start-to-close timeout waiting.
+        max_concurrent_activities=THREADS,
     )
 
 

@@ -6,6 +6,7 @@ meet the workflow sandbox.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -20,6 +21,10 @@ from orderflow import task_queues
 from orderflow.blobs import BlobStore
 from orderflow.settings import Settings
 from workers.common import main
+
+# On SIGTERM a running photo check finishes before the worker exits: as long as one check may take
+# (PHOTO_IDENT's start-to-close timeout in workflows/activity_options.py, which this module must not import).
+GRACEFUL_SHUTDOWN = timedelta(seconds=60)
 
 
 def build_vision_worker(client: Client, settings: Settings) -> Worker:
@@ -39,6 +44,7 @@ def build_vision_worker(client: Client, settings: Settings) -> Worker:
         # CPU-bound: more photo-idents at once than cores only makes each one slower.
         activity_executor=ThreadPoolExecutor(max_workers=settings.vision_concurrency),
         max_concurrent_activities=settings.vision_concurrency,
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
 
