@@ -22,6 +22,7 @@ MAX_FRAMES = 20
 MAX_FRAME_BYTES = 500_000  # a 640 x 480 JPEG from the page is ~40-80 kB
 MAX_FRAME_SIDE = 1280
 MIN_FRAME_SIDE = 240
+MAX_TIMESTAMP_MS = 3_600_000
 CHALLENGE_VALID_FOR = timedelta(minutes=2)  # long enough to read the steps and move; too short to fetch a fake
 
 FrameRef = Annotated[str, Field(min_length=1, max_length=300)]
@@ -51,7 +52,7 @@ class SubmitLiveness(BaseModel):
     challenge_id: ChallengeId
     frame_refs: list[FrameRef] = Field(min_length=MIN_FRAMES, max_length=MAX_FRAMES)
     # Capture times in milliseconds from the page's clock, one per frame, in capture order.
-    timestamps_ms: list[Annotated[float, Field(ge=0, le=3_600_000)]] = Field(
+    timestamps_ms: list[Annotated[float, Field(ge=0, le=MAX_TIMESTAMP_MS)]] = Field(
         min_length=MIN_FRAMES, max_length=MAX_FRAMES
     )
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from activities.vision.head_pose import HeadPose
-from activities.vision.liveness_challenge import followed, peak
+from activities.vision.liveness_challenge import followed, movements_made, peak
 from activities.vision.liveness_signals import has_near_duplicates, thumbnail, timing_problem
 from orderflow.liveness import ChallengeStep, LivenessReason
 
@@ -31,6 +31,21 @@ def test_a_missing_pose_is_no_step() -> None:
     assert not followed([UP], [HeadPose(0, 0), None, HeadPose(0, 5)])
     assert followed([UP], [HeadPose(0, 0), None, HeadPose(0, 9)])
     assert not followed([UP], [None, HeadPose(0, 20)])
+
+
+def test_a_recording_of_every_movement_answers_no_challenge() -> None:
+    # Left, right, up, left, right contains every ordered pair of two movements as a subsequence.
+    everything = [HeadPose(0, 0), HeadPose(15, 0), HeadPose(0, 0), HeadPose(-15, 0), HeadPose(0, 0), HeadPose(0, 12)]
+    everything += [HeadPose(0, 0), HeadPose(15, 0), HeadPose(0, 0), HeadPose(-15, 0)]
+    for first in ChallengeStep:
+        for second in ChallengeStep:
+            if first != second:
+                assert not followed([first, second], everything)
+    assert movements_made(everything) == [LEFT, RIGHT, UP, LEFT, RIGHT]
+
+
+def test_holding_a_turn_or_passing_through_the_middle_is_one_movement() -> None:
+    assert movements_made(poses(0, 12, 20, 14, 3, 11, -2, -12, -25, -11)) == [LEFT, RIGHT]
 
 
 def test_timing() -> None:
