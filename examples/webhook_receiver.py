@@ -2,6 +2,7 @@
 
     pip install standardwebhooks
     python examples/webhook_receiver.py --port 9000 --secret whsec_...   # the secret from POST /ops/webhooks
+    WEBHOOK_SECRET=whsec_... python examples/webhook_receiver.py --port 9000   # or from the environment
 
 It answers 2xx only to a verified event (401 otherwise), remembers `webhook-id`s so a retried
 event is handled once, and drops an event older (by `data.sequence`) than one it already
@@ -10,6 +11,7 @@ handled for the same order. The tests use the same class (`Receiver`).
 
 import argparse
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,8 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000)
-    parser.add_argument("--secret", required=True, help="whsec_... as POST /ops/webhooks answered")
+    parser.add_argument(
+        "--secret", default=os.environ.get("WEBHOOK_SECRET"), help="whsec_... as POST /ops/webhooks answered"
+    )
     args = parser.parse_args()
+    if not args.secret:
+        parser.error("the endpoint's secret is needed: --secret or WEBHOOK_SECRET")
     server = Receiver(secret=args.secret).serve(args.host, args.port)
     print(f"listening on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     try:
