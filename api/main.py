@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
 from api import docs_assets, errors
 from api.auth import Tokens, refuse_default_secrets
+from api.deps import require_operator
 from api.metrics import RequestMetrics
 from api.pages.rendering import STATIC, page_errors
 from api.redaction import redact_access_log
@@ -20,6 +21,7 @@ from api.routes import (
     courier,
     courier_page,
     dev,
+    docs,
     health,
     ident,
     metrics,
@@ -31,7 +33,8 @@ from api.routes import (
 from api.routes import webhooks as webhook_routes
 from orderflow.blobs import BlobStore
 from orderflow.logs import configure_logging
-from orderflow.settings import Settings, get_settings
+from orderflow.settings import Settings
+from orderflow.startup import announce_mail_mode, load_settings
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import connect
 
@@ -44,12 +47,14 @@ through signed links. Every refusal answers `{"code": ..., "message": ...}` with
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
     """The application; tests hand in their own settings and Temporal client."""
-    settings = settings or get_settings()
+    settings = settings or load_settings()
     refuse_default_secrets(settings)
+    production = settings.env == "production"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings)
+        announce_mail_mode(settings)
         redact_access_log()
         engine = make_engine(settings.sqlalchemy_url)
         await anyio.to_thread.run_sync(create_schema, engine)
@@ -57,14 +62,25 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         app.state.blobs = BlobStore(settings.blob_path)
         # Created once: the client holds the connection and the project's data converter.
         app.state.temporal = temporal or await connect(settings)
+        if app.state.temporal.namespace != settings.temporal_namespace:
+            # The namespace came from the Temporal profile (TEMPORAL_NAMESPACE, a TOML profile):
+            # the routes that name it (the codec's X-Namespace check) must serve that one.
+            app.state.settings = settings.model_copy(update={"temporal_namespace": app.state.temporal.namespace})
         try:
             yield
         finally:
             engine.dispose()
 
-    # Swagger UI and ReDoc come from our own files, never a CDN (api/docs_assets.py).
+    # In production the description maps every door, operator ones included: operators only (docs.router).
     app = FastAPI(
-        title="orderflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
+        title="orderflow",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url=None if production else "/openapi.json",
+        # Swagger UI and ReDoc come from our own files, never a CDN (api/docs_assets.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.tokens = Tokens(settings)
@@ -72,26 +88,28 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.add_middleware(RequestMetrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     docs_assets.mount_assets(app)
-    for module in (
-        orders,
-        ident,
-        tracking,
-        agent,
-        courier,
-        agent_console,
-        courier_page,
-        health,
-        ops,
-        metrics,
-        codec,
-        privacy,
-    ):
+    for module in (orders, ident, tracking, agent, courier, agent_console, courier_page, health, ops, codec, privacy):
         app.include_router(module.router)
     app.include_router(webhook_routes.router)
-    if settings.env != "production":
+    # Business volumes: Prometheus scrapes production with an operator token (authorization: credentials).
+    app.include_router(metrics.router, dependencies=[Depends(require_operator)] if production else [])
+    if production:
+        app.include_router(docs.router)
+    else:
         app.include_router(docs_assets.open_docs_router())
+        # Message bodies, delivery codes and signed links: never reachable in production.
         app.include_router(dev.router)
     return app
 
 
-app = create_app()
+app: FastAPI  # `uvicorn api.main:app`: built on first access, see __getattr__
+
+
+def __getattr__(name: str) -> FastAPI:
+    # Built (and its settings checked) when uvicorn asks for it, not whenever a test imports
+    # create_app from this module.
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -87,11 +87,24 @@ class DevStack:
         command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port)]
         self._spawn("api", command)
 
+    def child_env(self) -> dict[str, str]:
+        """The children talk to this dev server, whatever Temporal profile the developer's shell
+        or ~/.config/temporalio/temporal.toml names (an API key there would switch TLS on)."""
+        inherited = {name: value for name, value in os.environ.items() if not name.startswith("TEMPORAL_")}
+        return {
+            **inherited,
+            "ORDERFLOW_ENV": os.environ.get("ORDERFLOW_ENV", "dev"),
+            "ORDERFLOW_TEMPORAL_ADDRESS": self.settings.temporal_address,
+            "ORDERFLOW_TEMPORAL_NAMESPACE": self.settings.temporal_namespace,
+            "TEMPORAL_CONFIG_FILE": os.devnull,  # no profiles
+            **self.env,
+        }
+
     def _spawn(self, name: str, command: list[str], log: Path | None = None) -> None:
         output = log.open("ab") if log else None
         self.processes[name] = subprocess.Popen(
             command,
-            env={**os.environ, **self.env},
+            env=self.child_env(),
             stdout=output,
             stderr=subprocess.STDOUT if log else None,
             # Out of the terminal's process group: Ctrl-C reaches only us, and we stop the
@@ -141,6 +154,9 @@ def main() -> None:
         place_order()
         return
     _stop_on_signals()
+    # A developer's own stack: the development secrets and the local outbox are fine here, and
+    # only here (settings default to production). The children inherit it (child_env).
+    os.environ.setdefault("ORDERFLOW_ENV", "dev")
     settings = get_settings()
     # Readable lines in a terminal; production keeps the JSON default for log shippers.
     stack = DevStack(settings, env={"ORDERFLOW_LOG_FORMAT": os.environ.get("ORDERFLOW_LOG_FORMAT", "text")})

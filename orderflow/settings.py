@@ -12,15 +12,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from orderflow.policy import OrderPolicy
 from orderflow.stages import Stage
 
-# Development defaults; production refuses to start with any of them (see `refuse_dev_secrets`).
+# Development defaults; production refuses to start with any of them (see `refuse_unsafe_production`).
 DEV_SECRET = "dev-only-change-me"
 DEV_DATA_KEY = "ZGV2LW9ubHktZGF0YS1rZXktY2hhbmdlLW1lLTMyYnk="  # base64 of 32 bytes
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", extra="ignore")
+    # hide_input_in_errors: a refusal must not print the values it was given, secrets among them.
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", extra="ignore", hide_input_in_errors=True)
 
-    env: Literal["dev", "test", "production"] = "dev"
+    # Production unless told otherwise: a process nobody configured must fail closed, not run on
+    # the development secrets. Developers' stacks and the test suite say `dev` / `test` themselves.
+    env: Literal["dev", "test", "production"] = "production"
 
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
@@ -59,6 +62,9 @@ class Settings(BaseSettings):
     sendgrid_host: str = "https://api.sendgrid.com"
     mail_from: str = "service@orderflow.example"
     mail_from_name: str = "orderflow Kundenservice"
+    # Production without a SendGrid key only when this says so: e-mail then stays in the database
+    # outbox (delivery codes and signed links included) and never reaches a customer.
+    mail_dry_run: bool = False
 
     # --- Messaging (issue 4) ---
     # One SendGrid call may take this long; keep it well under the messaging activity's
@@ -127,14 +133,20 @@ class Settings(BaseSettings):
         return None if value == "" else value
 
     @model_validator(mode="after")
-    def refuse_dev_secrets(self) -> "Settings":
-        if self.env == "production":
-            secrets = [self.storefront_token, self.link_secret, self.agent_tokens, self.courier_tokens]
-            secrets += [self.operator_tokens, self.data_key]
-            if any(DEV_SECRET in s for s in secrets) or self.data_key == DEV_DATA_KEY:
-                raise ValueError(
-                    "production refuses the development default secrets: set every ORDERFLOW_*_TOKEN(S), ORDERFLOW_LINK_SECRET and ORDERFLOW_DATA_KEY"
-                )
+    def refuse_unsafe_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        wanted = []
+        if missing := unsafe_production_secrets(self):
+            wanted.append(f"set {', '.join(missing)} (each its own value, not the development default, not empty)")
+        if not self.sendgrid_api_key and not self.mail_dry_run:
+            wanted.append("set SENDGRID_API_KEY, or ORDERFLOW_MAIL_DRY_RUN=true to keep e-mail in the database outbox")
+        if wanted:
+            raise ValueError(
+                "production refuses to start with the development default secrets or without a way to send e-mail "
+                f"(ORDERFLOW_ENV=production is the default): {'; '.join(wanted)}. "
+                "A developer's own stack or a test run: ORDERFLOW_ENV=dev or ORDERFLOW_ENV=test."
+            )
         return self
 
     @property
@@ -152,6 +164,21 @@ class Settings(BaseSettings):
     def order_policy(self) -> OrderPolicy:
         # Every policy field has a setting of the same name.
         return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields)))
+
+
+def unsafe_production_secrets(settings: Settings) -> list[str]:
+    """Names of the secrets that are empty or still hold a development default."""
+    secrets = {
+        "ORDERFLOW_STOREFRONT_TOKEN": settings.storefront_token,
+        "ORDERFLOW_AGENT_TOKENS": settings.agent_tokens,
+        "ORDERFLOW_COURIER_TOKENS": settings.courier_tokens,
+        "ORDERFLOW_OPERATOR_TOKENS": settings.operator_tokens,
+        "ORDERFLOW_LINK_SECRET": settings.link_secret,
+        "ORDERFLOW_DATA_KEY": settings.data_key,
+    }
+    return [
+        name for name, value in secrets.items() if not value.strip() or DEV_SECRET in value or value == DEV_DATA_KEY
+    ]
 
 
 def parse_token_pairs(pairs: str) -> dict[str, str]:

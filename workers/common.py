@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 from orderflow.logs import configure_logging
 from orderflow.metrics import with_activity_metrics, worker_runtime
 from orderflow.settings import Settings, get_settings
+from orderflow.startup import announce_mail_mode, load_settings
 from orderflow.temporal import connect
 
 WorkerFactory = Callable[[Client, Settings], Worker]
@@ -28,7 +29,10 @@ async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | N
         loop.add_signal_handler(sig, stop.set)
     running = [asyncio.create_task(worker.run()) for worker in workers]
     logging.getLogger("orderflow.workers").info(
-        "workers running on %s: %s", settings.temporal_address, ", ".join(w.task_queue for w in workers)
+        "workers running on %s, namespace %s: %s",
+        client.service_client.config.target_host,
+        client.namespace,
+        ", ".join(w.task_queue for w in workers),
     )
     await stop.wait()
     # Graceful: finish running activity attempts (up to the worker's shutdown timeout) before exiting.
@@ -37,6 +41,8 @@ async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | N
 
 
 def main(factories: Sequence[WorkerFactory]) -> None:
-    settings = get_settings()
+    # Refuses (exit 1, naming the variables to set) before anything connects or loads.
+    settings = load_settings()
     configure_logging(settings)
+    announce_mail_mode(settings)
     asyncio.run(run_workers(factories, settings))

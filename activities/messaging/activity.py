@@ -26,10 +26,10 @@ class MessagingActivities:
 
     @classmethod
     def from_settings(cls, settings: Settings, engine: Engine) -> "MessagingActivities":
-        """SendGrid when `SENDGRID_API_KEY` is set, else the local outbox."""
+        """SendGrid when `SENDGRID_API_KEY` is set, else (or in a declared dry run) the local outbox."""
         composer = Composer(settings, partial(live_code, engine, data_keys(settings)))
         delivery: Delivery
-        if settings.sendgrid_api_key:
+        if settings.sendgrid_api_key and not settings.mail_dry_run:
             sender = From(settings.mail_from, settings.mail_from_name)
             delivery = SendGridDelivery(engine, sendgrid_client(settings), sender)
         else:

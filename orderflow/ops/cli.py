@@ -1,4 +1,5 @@
-"""Operator commands against any Temporal cluster (address and namespace from ORDERFLOW_*):
+"""Operator commands against any Temporal cluster (connection as in orderflow/temporal.py: the Temporal
+profile and TEMPORAL_*, ORDERFLOW_TEMPORAL_ADDRESS / ORDERFLOW_TEMPORAL_NAMESPACE on top):
 
 python -m orderflow.ops stuck [--stage STAGE] [--older-than PT2H] [--json]
 python -m orderflow.ops setup-search-attributes
@@ -58,9 +59,10 @@ async def stuck(client: Client, settings: Settings, args: argparse.Namespace) ->
 
 
 async def setup_search_attributes(client: Client, settings: Settings, args: argparse.Namespace) -> str:
-    added = await search_attributes.register(client, settings.temporal_namespace)
+    # The client's namespace: the Temporal profile may have chosen it (orderflow/temporal.py).
+    added = await search_attributes.register(client, client.namespace)
     names = ", ".join(added) if added else "none, all were there"
-    return f"search attributes added to namespace {settings.temporal_namespace}: {names}"
+    return f"search attributes added to namespace {client.namespace}: {names}"
 
 
 COMMANDS = {"stuck": stuck, "setup-search-attributes": setup_search_attributes}

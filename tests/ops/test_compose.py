@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from orderflow.settings import Settings
+from orderflow.temporal import connect_config
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -26,7 +27,7 @@ SECRETS = [
     "ORDERFLOW_LINK_SECRET",
     "ORDERFLOW_DATA_KEY",
 ]
-REQUIRED = [*SECRETS, "ORDERFLOW_ENV", "ORDERFLOW_DATABASE_URL", "ORDERFLOW_TEMPORAL_ADDRESS"]
+REQUIRED = [*SECRETS, "ORDERFLOW_ENV", "ORDERFLOW_DATABASE_URL", "TEMPORAL_ADDRESS", "SENDGRID_API_KEY"]
 # ${NAME}, ${NAME:-default}, ${NAME:?error}; `$$` is a literal dollar for the container's shell.
 VARIABLE = re.compile(r"(?<!\$)\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
@@ -149,14 +150,18 @@ def filled_env() -> dict[str, str]:
     return {name: value or f"{name.lower()}-0123456789" for name, value in example_env().items()}
 
 
-def container_settings(environment: dict[str, str]) -> Settings:
-    values = {name: resolve(str(value), filled_env()) for name, value in environment.items()}
+def container_env(environment: dict[str, str], env_file: dict[str, str]) -> dict[str, str]:
+    return {name: resolve(str(value), env_file) for name, value in environment.items()}
+
+
+def container_settings(environment: dict[str, str], env_file: dict[str, str] | None = None) -> Settings:
+    values = container_env(environment, filled_env() if env_file is None else env_file)
     fields = {
         name.removeprefix("ORDERFLOW_").lower(): value
         for name, value in values.items()
         if name.startswith("ORDERFLOW_")
     }
-    return Settings(_env_file=None, **fields)
+    return Settings(_env_file=None, sendgrid_api_key=values.get("SENDGRID_API_KEY") or None, **fields)
 
 
 def test_the_containers_settings_pass_production_checks():
@@ -176,3 +181,69 @@ def test_each_secret_is_one_production_insists_on(secret):
     environment = {key: value for key, value in SERVICES["api"]["environment"].items() if key != secret}
     with pytest.raises(ValidationError, match="production refuses"):
         container_settings(environment)
+
+
+def published_ports(service: dict) -> list[str]:
+    """The short syntax this file uses: "[host_ip:]host_port:container_port"."""
+    return [str(port) for port in service.get("ports", [])]
+
+
+def test_only_the_api_listens_on_every_interface():
+    for name, service in SERVICES.items():
+        for port in published_ports(service):
+            if name == "api":
+                assert port == "8000:8000"
+            else:
+                # The database, the Temporal frontend and the UI have no sign-in fit for a network.
+                assert port.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+    assert "ports" not in SERVICES["postgresql"]
+    assert published_ports(SERVICES["temporal-ui"]) == ["127.0.0.1:8080:8080"]
+
+
+def test_the_temporal_ui_is_read_only():
+    # Terminate, cancel, signal, reset and batch actions go through the audited /ops API instead.
+    assert SERVICES["temporal-ui"]["environment"]["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+
+
+def test_without_a_sendgrid_key_production_refuses_unless_mail_is_a_dry_run():
+    unset = {**filled_env(), "SENDGRID_API_KEY": ""}
+    environment = SERVICES["worker-messaging"]["environment"]
+    with pytest.raises(ValidationError, match="SENDGRID_API_KEY, or ORDERFLOW_MAIL_DRY_RUN=true"):
+        container_settings(environment, unset)
+
+    dry_run = container_settings(environment, {**unset, "ORDERFLOW_MAIL_DRY_RUN": "true"})
+
+    assert dry_run.mail_dry_run and dry_run.sendgrid_api_key is None
+
+
+def test_the_services_reach_temporal_through_the_sdk_profile_variables():
+    environment = SERVICES["worker-orders"]["environment"]
+    settings = container_settings(environment)
+
+    # The operator filled in the secrets and left the example's Temporal lines as they are.
+    as_shipped = {
+        **filled_env(),
+        **{name: value for name, value in example_env().items() if name.startswith("TEMPORAL_")},
+    }
+    bundled = connect_config(settings, container_env(environment, as_shipped))
+    cloud_env = {
+        **as_shipped,
+        "TEMPORAL_ADDRESS": "shop.a1b2c.tmprl.cloud:7233",
+        "TEMPORAL_NAMESPACE": "shop.a1b2c",
+        "TEMPORAL_API_KEY": "cloud-api-key",
+    }
+    cloud = connect_config(settings, container_env(environment, cloud_env))
+
+    # The example's empty TEMPORAL_API_KEY counts as unset: no TLS towards the bundled server.
+    assert bundled == {"target_host": "temporal:7233", "namespace": "default"}
+    assert cloud == {
+        "target_host": "shop.a1b2c.tmprl.cloud:7233",
+        "namespace": "shop.a1b2c",
+        "api_key": "cloud-api-key",
+        "tls": True,
+    }
+    namespaces = {
+        SERVICES["temporal-ui"]["environment"]["TEMPORAL_DEFAULT_NAMESPACE"],
+        environment["TEMPORAL_NAMESPACE"],
+    }
+    assert namespaces == {"${TEMPORAL_NAMESPACE:-default}"}
