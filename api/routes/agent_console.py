@@ -11,6 +11,7 @@ import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from api.deps import BlobsDep, EngineDep, SettingsDep, TemporalDep
 from api.errors import ApiError
@@ -59,8 +60,13 @@ async def _console(
     code: int = 200,
 ) -> HTMLResponse:
     now = datetime.now(UTC)
-    waiting = await waiting_sessions(temporal, settings)
-    mine = await calls_of_agent(temporal, settings, session.actor_id)
+    try:
+        waiting = await waiting_sessions(temporal, settings)
+        mine = await calls_of_agent(temporal, settings, session.actor_id)
+        listed = True
+    except RPCError:
+        # Visibility (the list of orders) is away for a moment: the page still opens, says so, and polls on.
+        waiting, mine, listed = [], [], False
     return render_page(
         request,
         "agent_console.html",
@@ -68,6 +74,7 @@ async def _console(
         session=session,
         rows=_queue_rows(waiting, now),
         mine=mine,
+        listed=listed,
         message=message,
         poll_seconds=POLL_SECONDS,
     )

@@ -206,7 +206,7 @@ async def test_video_call_then_doorstep(api):
     assert state["next_actions"] == ["wait_for_agent", "doorstep"]
     twice = await api.http.post(f"{api.ident_path(order_id)}/video", headers=JSON)
     assert (twice.status_code, twice.json()["code"]) == (409, "wrong_stage")
-    page = await api.http.get(api.ident_path(order_id), headers={"Accept-Language": "en"})
+    page = await api.http.get(api.ident_path(order_id) + "?lang=en")  # the order is German
     assert "Your video call has been requested" in page.text
 
     doorstep = await api.http.post(f"{api.ident_path(order_id)}/doorstep", headers=JSON)
@@ -214,7 +214,7 @@ async def test_video_call_then_doorstep(api):
     assert doorstep.status_code == 200
     assert doorstep.json()["ident_outcome"] == "doorstep"
     await wait_for_stage(handle, Stage.DISPATCHED)
-    page = await api.http.get(api.ident_path(order_id), headers={"Accept-Language": "en"})
+    page = await api.http.get(api.ident_path(order_id) + "?lang=en")  # the order is German
     assert "The courier will check your ID at the door." in page.text
     assert "/track/" in page.text
     late = await api.http.post(f"{api.ident_path(order_id)}/doorstep", headers=JSON)
@@ -274,7 +274,7 @@ async def test_link_to_an_order_that_does_not_exist_is_404(api):
 async def test_order_without_online_ident(api):
     order_id, _ = await new_order(api, stage=Stage.DISPATCHED, ident_method=IdentMethod.DOORSTEP)
 
-    page = await api.http.get(api.ident_path(order_id), headers={"Accept-Language": "en"})
+    page = await api.http.get(api.ident_path(order_id) + "?lang=en")  # the order is German
 
     assert page.status_code == 200
     assert "needs no online identification" in page.text

@@ -5,13 +5,18 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
+import anyio
 import httpx
+from sqlmodel import Session
 
+from orderflow.commands import OrderStatus, RequestVideoIdent, VideoSessionRef
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.stages import Stage
+from orderflow.store.ident import VideoSession
 from tests.api.photos import JPEG, PNG, three
-from tests.api.stack import AGENT_TOKENS, COURIER_TOKEN
+from tests.api.stack import AGENT_7, AGENT_TOKENS, COURIER_TOKEN
 from tests.workflows.harness import make_order, wait_for_stage
 
 PAGE = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.8"}
@@ -168,3 +173,41 @@ async def test_images_only_for_the_agent_who_claimed_never_cached(api):
         )
         assert again.status_code == 409 and "rejected already" in again.text
         assert 'id="call-over"' in (await seven.get(f"/agent/sessions/{session_id}")).text
+
+
+async def test_a_verdict_after_the_call_expired_is_refused_with_the_reason(skipping_api, time_skipping_env):
+    api = skipping_api
+    order = make_order()
+    handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
+    session = await handle.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+    for _ in range(100):  # the store's record of the session names its order (written in the background)
+        if await anyio.to_thread.run_sync(_recorded, api.h.engine, session.session_id):
+            break
+        await asyncio.sleep(0.05)
+    async with browser_like(api) as seven:
+        csrf = await signed_in(seven, "agent", AGENT_TOKENS["agent-7"])
+        claimed = await seven.post(f"/agent/sessions/{session.session_id}/claim", data={"csrf": csrf})
+        assert claimed.status_code == 303, claimed.text
+        await time_skipping_env.sleep(api.settings.video_session_max + timedelta(minutes=1))
+        for _ in range(100):
+            status = await handle.query("status", result_type=OrderStatus)
+            if status.video_session.state == "expired":
+                break
+            await asyncio.sleep(0.05)
+        ticked = dict.fromkeys(("document_genuine", "photo_matches", "data_matches", "consent"), "on")
+
+        late = await seven.post(
+            f"/agent/sessions/{session.session_id}/verdict", data={"csrf": csrf, "decision": "approved", **ticked}
+        )
+        late_json = await api.http.post(
+            f"/agent/video-sessions/{session.session_id}/result", json={"verdict": "approved"}, headers=AGENT_7
+        )
+
+        assert late.status_code == 409 and "expired" in late.text
+        assert (late_json.status_code, late_json.json()["code"]) == (409, "session_expired")
+        assert (await handle.query("status", result_type=OrderStatus)).ident_outcome != "video_approved"
+
+
+def _recorded(engine, session_id: str) -> bool:
+    with Session(engine) as session:
+        return session.get(VideoSession, session_id) is not None
