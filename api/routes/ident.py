@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from api.deps import BlobsDep, IdentOrderDep, LinkTokenPath, SettingsDep, TemporalDep
 from api.errors import ApiError, conflict, responses
 from api.pages.rendering import render_page, wants_page
+from api.routes.liveness import router as liveness_router
 from api.uploads import PHOTO_FIELDS, discard_refs, receive_photos
 from api.workflow_calls import open_order_status, run_update, settled_status
 from orderflow.commands import (
@@ -150,3 +151,7 @@ async def choose_doorstep(
     await open_order_status(temporal, order_id)
     status = await run_update(temporal, order_id, "choose_doorstep", ChooseDoorstep(), OrderStatus)
     return _back_to_page(request) if wants_page(request) else IdentState.of(status)
+
+
+# The camera check lives in its own module; its routes share this prefix and the signed link.
+router.include_router(liveness_router)

@@ -1,64 +1,31 @@
 """The workflow issues liveness challenges and takes each answer once, while it is fresh."""
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 import pytest
-from temporalio import activity
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.worker import Worker
 
-from orderflow import task_queues
 from orderflow.liveness import (
     CHALLENGE_VALID_FOR,
-    LIVENESS_ACTIVITY,
     ChallengeStep,
     LivenessChallenge,
-    LivenessInput,
-    LivenessResult,
     StartLiveness,
     SubmitLiveness,
 )
 from orderflow.order import OrderInput
 from orderflow.stages import Stage
-from tests.workflows.harness import Fakes, make_order, sleep_until, wait_for_stage
-from workers.orders import build_orders_worker
+from tests.workflows.harness import make_order, sleep_until, wait_for_stage
+from tests.workflows.liveness_harness import ScriptedLiveness, liveness_order_worker
 from workflows.order import OrderWorkflow
-
-
-@dataclass
-class ScriptedLiveness:
-    verdicts: list[bool] = field(default_factory=list)
-    requests: list[LivenessInput] = field(default_factory=list)
-
-    @activity.defn(name=LIVENESS_ACTIVITY)
-    async def liveness_check(self, request: LivenessInput) -> LivenessResult:
-        self.requests.append(request)
-        if self.verdicts.pop(0):
-            return LivenessResult(passed=True, portrait_ref=request.frame_refs[2])
-        return LivenessResult(passed=False, reasons=["LIVENESS_CHALLENGE_NOT_FOLLOWED"])
 
 
 @asynccontextmanager
 async def order_worker(client: Client, settings) -> AsyncIterator[tuple[str, ScriptedLiveness]]:
-    suffix = uuid.uuid4().hex
-    fakes, liveness = Fakes(), ScriptedLiveness()
-    queue = f"{task_queues.ORDERS}-{suffix}"
-    vision = Worker(
-        client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident, liveness.liveness_check]
-    )
-    messaging = Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message])
-    webhooks = Worker(client, task_queue=f"{task_queues.WEBHOOKS}-{suffix}", activities=[fakes.publish_order_event])
-    async with (
-        build_orders_worker(client, settings.model_copy(update={"task_queue": queue})),
-        vision,
-        messaging,
-        webhooks,
-    ):
-        yield queue, liveness
+    liveness = ScriptedLiveness()
+    async with liveness_order_worker(client, settings, liveness.liveness_check) as rig:
+        yield rig.task_queue, liveness
 
 
 async def start(client: Client, queue: str, order: OrderInput) -> WorkflowHandle:
