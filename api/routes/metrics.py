@@ -1,7 +1,7 @@
 """Prometheus scrape endpoint of the API process (request metrics from api/metrics.py, process metrics).
 
-No personal data and no order ids in it, but business volumes: keep it off the public internet
-(block `/metrics` at the proxy and let Prometheus scrape the container directly).
+No personal data and no order ids in it, but business volumes: in production api/main.py mounts it
+behind an operator token (Prometheus: `authorization` with credentials), open in dev and test.
 """
 
 from fastapi import APIRouter, Response
