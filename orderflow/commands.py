@@ -104,6 +104,12 @@ class DeliveryFailed(BaseModel):
         return data
 
 
+class CourierTurnedAway(BaseModel):
+    """Sent by the courier API when a handover could not reach the workflow (a signal needs no worker)."""
+
+    attempt: AttemptNumber
+
+
 class CancelOrder(BaseModel):
     reason: Note = ""
     # Set when an operator cancels (audited as "operator:<id>"); the shop's own cancel leaves it empty.

@@ -22,6 +22,7 @@ class Event(StrEnum):
     PARCEL_DISPATCHED = "parcel_dispatched"
     DELIVERY_CODE = "delivery_code"
     ATTEMPT_FAILED = "attempt_failed"
+    DELIVERY_RESCHEDULED = "delivery_rescheduled"  # a day lost to our downtime; no attempt used
     DELIVERED = "delivered"
     RETURNED = "returned"
     CANCELLED = "cancelled"

@@ -17,6 +17,7 @@ class AttemptOutcome(StrEnum):
     FAILED = "failed"  # the courier reported a failure reason
     CODE_LOCKED = "code_locked"  # too many wrong codes
     END_OF_DAY = "end_of_day"  # the delivery day ended without a handover
+    NOT_COUNTED = "not_counted"  # the day was lost to our downtime: the same attempt goes out again
 
 
 class FailureReason(StrEnum):

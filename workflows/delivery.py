@@ -7,6 +7,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from orderflow.commands import (
         CourierHandover,
+        CourierTurnedAway,
         DeliveryFailed,
         HandoverResult,
         OperatorAction,
@@ -28,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import DeliveryAttempt
-    from workflows.patches import REOPEN_ISSUES_FRESH_CODE
+    from workflows.patches import OUR_DOWNTIME_COSTS_NO_ATTEMPT, REOPEN_ISSUES_FRESH_CODE
     from workflows.refusals import refuse
 
 
@@ -53,27 +54,80 @@ class Delivery(OrderBase):
                 "first_delivery_day": iso(day.starts_at),
             },
         )
-        for number in range(1, self._policy.delivery_attempts + 1):
+        number = 1
+        while number <= self._policy.delivery_attempts:
             await workflow.sleep(max(timedelta(0), day.starts_at - workflow.now()))
+            next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
+            if self._too_late_for(day) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
+                # We could not run until the day was over: no courier went out, and a code for it would be useless.
+                day = self._reschedule(number, day, why="the delivery day passed while orderflow could not run")
+                continue
             attempt = await self._start_attempt(number, day)
             while True:
                 await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
                 if attempt.outcome is None:
                     attempt.outcome = AttemptOutcome.END_OF_DAY
+                    if self._our_downtime_spoiled(attempt) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
+                        attempt.outcome = AttemptOutcome.NOT_COUNTED
                 self._record_attempt(attempt)
                 if attempt.outcome == AttemptOutcome.DELIVERED:
                     self._enter(
                         Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
                     )
                     return
-                next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
+                if attempt.outcome == AttemptOutcome.NOT_COUNTED:
+                    next_day = self._reschedule(number, day, why=self._downtime_note(attempt))
+                    break
                 self._report_failed_attempt(attempt, next_day.starts_at)
                 # Until the day ends an operator may re-open the attempt (a mistaken report, a locked code).
                 if not await self._wait_until(lambda: self._reopen_requested, day.ends_at):
                     break
                 await self._reopen(attempt)
+            if attempt.outcome != AttemptOutcome.NOT_COUNTED:
+                number += 1
             day = next_day
         self._enter(Stage.RETURNED, event=Event.RETURNED, note=f"{self._policy.delivery_attempts} attempts failed")
+
+    # ----- our downtime is never the customer's loss -------------------------------------------------
+
+    def _lateness_allowed(self, day: DeliveryDay) -> timedelta:
+        # A running worker handles a timer within milliseconds; a minute late (a tenth of a compressed day,
+        # a second at least) means no worker could run the order then.
+        return min(timedelta(minutes=1), max(timedelta(seconds=1), (day.ends_at - day.starts_at) / 10))
+
+    def _too_late_for(self, day: DeliveryDay) -> bool:
+        return workflow.now() >= day.ends_at - self._lateness_allowed(day)
+
+    def _our_downtime_spoiled(self, attempt: DeliveryAttempt) -> bool:
+        """The day ended without a handover because of us: we ran late at its end, or a courier was turned away."""
+        late = workflow.now() - attempt.day.ends_at > self._lateness_allowed(attempt.day)
+        return late or attempt.courier_turned_away
+
+    def _downtime_note(self, attempt: DeliveryAttempt) -> str:
+        if attempt.courier_turned_away:
+            return "the courier's handover could not reach orderflow"
+        return "the delivery day ended while orderflow could not run"
+
+    def _reschedule(self, number: int, day: DeliveryDay, why: str) -> DeliveryDay:
+        """Moves the attempt to the first delivery day that is still ahead, tells the customer, returns that day."""
+        next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
+        while self._too_late_for(next_day):  # we may have been down for more than a day
+            next_day = next_delivery_day(self._policy, next_day.starts_at, self._started_at)
+        self._next_day_starts_at = next_day.starts_at
+        self._rescheduled_days += 1
+        self._enter(
+            Stage.DISPATCHED,
+            event=Event.DELIVERY_RESCHEDULED,
+            context={
+                "attempt": number,
+                "missed_day": iso(day.starts_at),
+                "next_attempt_on": iso(next_day.starts_at),
+                "attempts_left": self._policy.delivery_attempts - number + 1,
+            },
+            note=f"attempt {number} not counted, moved to the next delivery day: {why}",
+            n=self._rescheduled_days,
+        )
+        return next_day
 
     async def _reopen(self, attempt: DeliveryAttempt) -> None:
         attempt.outcome = None
@@ -98,6 +152,9 @@ class Delivery(OrderBase):
 
     async def _start_attempt(self, number: int, day: DeliveryDay) -> DeliveryAttempt:
         attempt = DeliveryAttempt(number=number, day=day, code_required=self._high_value)
+        if self._attempt is not None and self._attempt.number == number:
+            # The same attempt again on a new day (the last one was not counted): its next code is a fresh issue.
+            attempt.codes_issued = self._attempt.codes_issued
         if attempt.code_required:
             await self._issue_code(attempt)
         self._attempt = attempt
@@ -108,7 +165,7 @@ class Delivery(OrderBase):
             event=Event.DELIVERY_CODE if attempt.code_required else None,
             context=self._attempt_context(attempt),
             note=f"attempt {number}",
-            n=number,
+            n=number if attempt.codes_issued <= 1 else f"{number}.{attempt.codes_issued}",
         )
         return attempt
 
@@ -245,6 +302,15 @@ class Delivery(OrderBase):
         attempt.outcome = AttemptOutcome.FAILED
         attempt.failure_reason = failure.reason
         attempt.courier_note = failure.note
+
+    @workflow.signal
+    def courier_turned_away(self, report: CourierTurnedAway) -> None:
+        """The courier's handover could not reach us (a worker outage): the day must not count against the customer."""
+        attempt = self._attempt
+        if attempt is None or attempt.number != report.attempt or attempt.outcome is not None:
+            workflow.logger.warning("ignored courier_turned_away for attempt %s", report.attempt)
+            return
+        attempt.courier_turned_away = True
 
     @workflow.update
     async def operator_reopen_delivery_attempt(self, action: OperatorAction) -> OperatorActionResult:

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageRequest
     from orderflow.order import IdentMethod, OrderInput
+    from orderflow.outcomes import AttemptOutcome
     from orderflow.policy import OrderPolicy
     from orderflow.records import (
         DELETE_ID_IMAGES,
@@ -63,6 +64,8 @@ class OrderBase:
         self._reopen_requested = False
         self._links_resent = 0
         self._failed_attempt_reports = 0
+        self._rescheduled_days = 0  # delivery days lost to our downtime (message keys)
+        self._outage_told = False  # the customer heard once that the photo check is down
         self._last_webhook: asyncio.Task[Any] | None = None  # the next event's publish waits for it
 
     @workflow.query
@@ -95,7 +98,7 @@ class OrderBase:
             code_valid_until=attempt.day.ends_at
             if attempt and attempt.code_required and attempt.outcome is None
             else None,
-            attempt_locked=bool(attempt and attempt.outcome == "code_locked"),
+            attempt_locked=bool(attempt and attempt.outcome == AttemptOutcome.CODE_LOCKED),
             next_delivery_day=self._next_day_starts_at,
             next_actions=self._next_actions(),
             cancel_reason=self._cancel_reason,
@@ -135,7 +138,7 @@ class OrderBase:
         event: Event | None = None,
         context: MessageContext | None = None,
         note: str = "",
-        n: int = 0,
+        n: int | str = 0,
     ) -> None:
         now = workflow.now()
         self._timeline.append(StageChange(stage=stage, at=now, note=note))
@@ -211,7 +214,7 @@ class OrderBase:
         # Replay-safe: the SDK drops metrics while replaying history.
         workflow.metric_meter().create_counter(name, description).add(1, attributes)
 
-    def _notify(self, event: Event, context: MessageContext, n: int = 0) -> None:
+    def _notify(self, event: Event, context: MessageContext, n: int | str = 0) -> None:
         request = MessageRequest(
             order_id=self._order.order_id,
             event=event,

@@ -29,6 +29,7 @@ class DeliveryAttempt:
     outcome: AttemptOutcome | None = None  # None while under way
     failure_reason: FailureReason | None = None  # with outcome FAILED: the courier's reason code
     courier_note: str = ""  # internal: the audit trail keeps it, no customer sees it
+    courier_turned_away: bool = False  # a handover could not reach the workflow (our outage)
 
     def code_tries_left(self, tries: int) -> int:
         return max(0, tries - self.wrong_codes - self.checks_in_flight)

@@ -8,3 +8,6 @@ started before a patch can still be running, its old branch goes via `workflow.d
 REOPEN_ISSUES_FRESH_CODE = "reopen-issues-fresh-code"
 # A photo check that is down (our outage) sends its own message, once per order.
 CHECK_UNAVAILABLE_SAID_ONCE = "check-unavailable-said-once"
+# A delivery day that orderflow could not run (it woke after the day's end, or a courier's handover could not
+# reach it) moves the attempt to the next day instead of counting it as failed.
+OUR_DOWNTIME_COSTS_NO_ATTEMPT = "our-downtime-costs-no-attempt"

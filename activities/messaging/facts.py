@@ -88,6 +88,7 @@ def message_facts(request: MessageRequest, settings: Settings, delivery_code: st
         "valid_until": valid_until,
         "valid_today": valid_until is not None and localtime.same_local_day(valid_until, request.occurred_at, tz),
         "next_attempt_on": _moment(ctx, "next_attempt_on"),
+        "missed_day": _moment(ctx, "missed_day"),
         "attempts_left": _number(ctx, "attempts_left"),
         "delivery_code": delivery_code,
     }
@@ -108,7 +109,13 @@ def next_step(event: Event, facts: dict[str, Any]) -> Link:
         return facts["actions"][0] if facts["actions"] else track_order
     if event == Event.VIDEO_CALL_BOOKED:
         return Link("join_video_call", facts["ident_url"] + ACTION_ANCHORS["join_video_call"])
-    if event in (Event.PARCEL_DISPATCHED, Event.DELIVERY_CODE, Event.ATTEMPT_FAILED, Event.DELIVERED):
+    if event in (
+        Event.PARCEL_DISPATCHED,
+        Event.DELIVERY_CODE,
+        Event.ATTEMPT_FAILED,
+        Event.DELIVERY_RESCHEDULED,
+        Event.DELIVERED,
+    ):
         return track_parcel
     return track_order
 

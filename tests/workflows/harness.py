@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -59,9 +60,9 @@ def photos_for(order: OrderInput) -> SubmitPhotos:
 
 @dataclass
 class Fakes:
-    """Photo verdicts to hand out, in order, and every message the workflow asked for."""
+    """Photo verdicts to hand out, in order (None: the check itself is down), and every message the workflow asked for."""
 
-    verdicts: list[PhotoVerdict] = field(default_factory=list)
+    verdicts: list[PhotoVerdict | None] = field(default_factory=list)
     photo_requests: list[PhotoIdentInput] = field(default_factory=list)
     messages: list[MessageRequest] = field(default_factory=list)
     webhook_events: list[OrderEvent] = field(default_factory=list)
@@ -82,6 +83,8 @@ class Fakes:
     async def photo_ident(self, request: PhotoIdentInput) -> PhotoIdentResult:
         self.photo_requests.append(request)
         verdict = self.verdicts.pop(0)
+        if verdict is None:
+            raise ApplicationError("the vision service is down", non_retryable=True)
         reasons = [] if verdict == PhotoVerdict.PASSED else ["BACK_GLARE"]
         return PhotoIdentResult(verdict=verdict, reasons=reasons)
 
@@ -119,9 +122,12 @@ class Harness:
 
 
 @asynccontextmanager
-async def running_order_worker(client: Client, engine: Engine, settings: Settings) -> AsyncIterator[Harness]:
-    suffix = uuid.uuid4().hex
-    fakes = Fakes()
+async def running_order_worker(
+    client: Client, engine: Engine, settings: Settings, restart_of: Harness | None = None
+) -> AsyncIterator[Harness]:
+    """Workers on task queues of their own; `restart_of` starts them again on an earlier harness's queues."""
+    suffix = restart_of.task_queue.removeprefix(f"{task_queues.ORDERS}-") if restart_of else uuid.uuid4().hex
+    fakes = restart_of.fakes if restart_of else Fakes()
     queue = f"{task_queues.ORDERS}-{suffix}"
     side_workers = [
         Worker(client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident]),
