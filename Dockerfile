@@ -6,7 +6,8 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    ORDERFLOW_DATA_DIR=/data
+    ORDERFLOW_DATA_DIR=/data \
+    ORDERFLOW_ENV=production
 
 # OpenMP and GLib for OpenCV, dlib and onnxruntime (photo-ident); everything else comes as wheels.
 RUN apt-get update \

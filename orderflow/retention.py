@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from orderflow.blobs import BlobStore
-from orderflow.settings import get_settings
+from orderflow.startup import load_settings
 from orderflow.store.audit import AuditEvent, AuditKind
 from orderflow.store.orders import Order
 
@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--every", type=TypeAdapter(timedelta).validate_python, help="ISO 8601 duration, e.g. PT1H")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = get_settings()
+    settings = load_settings()
     engine = make_engine(settings.sqlalchemy_url)
     create_schema(engine)
     blobs = BlobStore(settings.blob_path)

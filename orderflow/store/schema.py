@@ -78,14 +78,15 @@ def _exclusive(engine: Engine) -> Iterator[None]:
 
 
 def main() -> None:
-    from orderflow.settings import get_settings
+    from orderflow.startup import load_settings
     from orderflow.store.engine import make_engine
 
     parser = argparse.ArgumentParser(prog="python -m orderflow.store.schema", description=__doc__.split("\n")[0])
     parser.add_argument("action", choices=["upgrade", "downgrade"])
     parser.add_argument("revision", nargs="?", default=None)
     args = parser.parse_args()
-    engine = make_engine(get_settings().sqlalchemy_url)
+    # The compose `setup` job runs this first: a refusal here names the variables to set.
+    engine = make_engine(load_settings().sqlalchemy_url)
     if args.action == "upgrade":
         migrate(engine, args.revision or "head")
     elif args.revision is None:

@@ -169,6 +169,17 @@ def test_every_worker_refuses_to_start_without_production_settings(tmp_path, mod
     assert not any(value in started.stderr for value in secrets.values())
 
 
+@pytest.mark.parametrize(
+    "command", [["orderflow.store.schema", "upgrade"], ["orderflow.retention"]], ids=["schema", "retention"]
+)
+def test_the_setup_job_and_the_image_sweeper_refuse_the_same_way(tmp_path, command):
+    started = run([sys.executable, "-m", *command], process_env(ORDERFLOW_DATA_DIR=str(tmp_path)), tmp_path)
+
+    assert started.returncode == 1
+    assert "ORDERFLOW_DATA_KEY" in started.stderr and "Traceback" not in started.stderr, started.stderr[-2000:]
+    assert not (tmp_path / "orderflow.db").exists()  # refused before touching the database
+
+
 def test_a_mail_dry_run_says_so_loudly_at_startup(tmp_path):
     secrets = {name: value for name, value in PRODUCTION.items() if name != "SENDGRID_API_KEY"}
     environment = process_env(ORDERFLOW_DATA_DIR=str(tmp_path), ORDERFLOW_MAIL_DRY_RUN="true", **secrets)
