@@ -55,6 +55,7 @@ async def signed_in_page(chromium_browser: Browser, stack: LiveStack, audience: 
     page = await context.new_page()
     page.set_default_timeout(20_000)
     await page.goto(f"{stack.base_url}/{audience}")
+    await shoot(page, f"{audience}-sign-in")
     await page.fill("input[name=token]", token)
     await page.click("#sign-in-button")
     await page.wait_for_selector("#signed-in-as")
@@ -113,6 +114,7 @@ async def test_agent_claims_reviews_and_approves_a_waiting_call(browser, dev_ser
         recorded = agent.locator("#recorded")
         await recorded.wait_for()
         assert await recorded.get_attribute("data-verdict") == "approved"
+        assert "Approved. The order is now" in await recorded.inner_text()
         await shoot(agent, "agent-verdict")
         handle = dev_server_env.client.get_workflow_handle(workflow_id_for(created["order_id"]))
         status = await wait_for_stage(handle, Stage.DISPATCHED)  # the order moved on
