@@ -13,7 +13,6 @@ in an HttpOnly cookie (enable "include cross-origin credentials" in the UI's cod
 """
 
 import base64
-import binascii
 import html
 import logging
 from typing import Annotated
@@ -108,7 +107,7 @@ async def _run(
         return _refusal(request, settings, 403, "namespace_not_served", "this codec serves another namespace")
     try:
         payloads = _to_proto(body)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, and any text that is not even ASCII
         return _refusal(request, settings, 422, "invalid_payload", "metadata values and data must be base64")
     codec = payload_codec(settings)
     if action == "encode":

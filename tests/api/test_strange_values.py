@@ -130,3 +130,10 @@ async def test_strange_path_parameters(api):
     for token in (fill("t", 300), fill("t", 301), "%00", "%D9%85%D8%B1"):
         not_a_server_error(await api.http.get(f"/ident/{token}"))
         not_a_server_error(await api.http.post(f"/ident/{token}/doorstep"))
+
+
+async def test_codec_refuses_what_is_not_base64(api):
+    for payload in ({"data": "é"}, {"data": "AAAA", "metadata": {"encoding": "\u202e🚚"}}, {"data": "A\x00=="}):
+        for action in ("encode", "decode"):
+            answer = await api.http.post(f"/codec/{action}", json={"payloads": [payload]}, headers=OPERATOR)
+            assert (answer.status_code, answer.json()["code"]) == (422, "invalid_payload"), (action, payload)
