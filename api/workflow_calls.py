@@ -7,6 +7,7 @@ contract names (DESIGN.md) with the payload models of `orderflow.commands`.
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -31,12 +32,32 @@ ResultT = TypeVar("ResultT", bound=BaseModel)
 # everything else answers within milliseconds.
 UPDATE_PATIENCE = 240.0
 
+# A query needs a worker too: without one the server holds it for 30 s and then gives up; a caller
+# learns sooner that the order cannot answer now.
+QUERY_PATIENCE = 10.0
+
+# How a query or an update ends when no worker runs the order (the server gave up waiting for one).
+_NO_WORKER = {RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
+# ... or when the server itself is away (answered as temporal_unavailable, api/errors.py).
+_UNREACHABLE = {*_NO_WORKER, RPCStatusCode.UNAVAILABLE}
+
 # Refusal codes that mean "no such thing" rather than "not now".
 _NOT_FOUND_CODES = {"unknown_session"}
 
 
 def order_handle(client: Client, order_id: str) -> WorkflowHandle:
     return client.get_workflow_handle(workflow_id_for(order_id))
+
+
+def order_busy() -> ApiError:
+    return ApiError(503, "order_busy", "the order is still working on this; check its status again shortly")
+
+
+def unreachable(error: BaseException) -> bool:
+    """The call could not reach a running workflow (no worker, server away): not the caller's fault."""
+    if isinstance(error, ApiError):
+        return error.code == "order_busy"
+    return isinstance(error, RPCError) and error.status in _UNREACHABLE
 
 
 def order_closed(status: OrderStatus) -> ApiError:
@@ -48,10 +69,12 @@ async def order_status(client: Client, order_id: str) -> OrderStatus:
     handle = order_handle(client, order_id)
     for pause in (0.05, 0.1, 0.2, 0.4, 0.8, None):
         try:
-            return await handle.query("status", result_type=OrderStatus)
+            return await handle.query("status", result_type=OrderStatus, rpc_timeout=timedelta(seconds=QUERY_PATIENCE))
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise order_missing() from None
+            if error.status in _NO_WORKER:
+                raise order_busy() from None
             # A workflow whose first task has not run yet cannot answer queries: ask again shortly.
             if error.status != RPCStatusCode.FAILED_PRECONDITION or pause is None:
                 raise
@@ -93,10 +116,8 @@ async def run_update(
         async with asyncio.timeout(UPDATE_PATIENCE):
             return await handle.execute_update(name, argument, result_type=result_type)
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-        # Accepted but not finished in time (a worker is down, say): the order carries on without us.
-        raise ApiError(
-            503, "order_busy", "the order is still working on this; check its status again shortly"
-        ) from None
+        # Not finished in time (a worker is down, say): the order carries on without us.
+        raise order_busy() from None
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type:
@@ -105,6 +126,8 @@ async def run_update(
             raise conflict(cause.type, cause.message) from None
         raise
     except RPCError as error:
+        if error.status in _NO_WORKER:
+            raise order_busy() from None
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
         # Updates cannot reach a finished workflow and the server says "not found" for both cases.

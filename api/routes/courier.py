@@ -1,18 +1,38 @@
 """Couriers: what to check at the door, the handover, a failed attempt."""
 
+import logging
 from datetime import datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
+from temporalio.client import Client
+from temporalio.service import RPCError
 
 from api.deps import CourierDep, OrderIdPath, TemporalDep
-from api.errors import conflict, responses
-from api.workflow_calls import open_order_status, order_status, run_update, send_signal, status_after
-from orderflow.commands import AttemptNumber, CourierHandover, DeliveryFailed, HandoverResult, Note, OrderStatus
+from api.errors import ApiError, conflict, responses
+from api.workflow_calls import (
+    open_order_status,
+    order_handle,
+    order_status,
+    run_update,
+    send_signal,
+    status_after,
+    unreachable,
+)
+from orderflow.commands import (
+    AttemptNumber,
+    CourierHandover,
+    CourierTurnedAway,
+    DeliveryFailed,
+    HandoverResult,
+    Note,
+    OrderStatus,
+)
 from orderflow.outcomes import FailureReason
 from orderflow.stages import DeliveryMode, Stage
 
 router = APIRouter(prefix="/courier/deliveries", tags=["couriers"])
+log = logging.getLogger("orderflow.api.courier")
 
 
 class DoorCheck(BaseModel):
@@ -106,28 +126,58 @@ def _locked_attempt(status: OrderStatus, attempt: int) -> None:
         raise conflict("attempt_locked", _HANDOVER_MESSAGES["code_locked"])
 
 
+async def turned_away(temporal: Client, order_id: str, attempt: int) -> ApiError:
+    """The courier's report could not reach the order (no worker runs it, or the server is away).
+
+    A signal reaches the server without a worker: the order learns, when it runs again, that this
+    day's attempt must not count against the customer (workflows/delivery.py `_reschedule`).
+    """
+    try:
+        await order_handle(temporal, order_id).signal("courier_turned_away", CourierTurnedAway(attempt=attempt))
+    except RPCError as error:
+        # The server is away too: the order's end-of-day timer then fires late, which spares the day as well.
+        log.warning("courier_turned_away not delivered: %s", error.status, extra={"order_id": order_id})
+    return ApiError(
+        503,
+        "orderflow_unavailable",
+        f"orderflow cannot take this report right now; attempt {attempt} will not count against the customer. "
+        "Try again in a minute; if it still fails, keep the parcel: it goes out again on the next delivery day",
+    )
+
+
 @router.get("/{order_id}", response_model=DoorCheck, responses=responses(401, 404, 422))
 async def what_to_check(order_id: OrderIdPath, _: CourierDep, temporal: TemporalDep) -> DoorCheck:
     """What to check at the door: delivery code required? ID check of the named recipient?"""
     return door_check(await order_status(temporal, order_id))
 
 
-@router.post("/{order_id}/handover", response_model=HandoverAnswer, responses=responses(401, 404, 409, 422))
+@router.post("/{order_id}/handover", response_model=HandoverAnswer, responses=responses(401, 404, 409, 422, 503))
 async def handover(order_id: OrderIdPath, body: Handover, _: CourierDep, temporal: TemporalDep) -> HandoverAnswer:
     """Hand the parcel over with the customer's code or after an ID check; wrong codes are counted."""
-    _locked_attempt(await open_order_status(temporal, order_id), body.attempt)
-    request = CourierHandover(attempt=body.attempt, code=body.code, id_checked=body.id_checked)
-    result = await run_update(temporal, order_id, "courier_handover", request, HandoverResult)
+    try:
+        _locked_attempt(await open_order_status(temporal, order_id), body.attempt)
+        request = CourierHandover(attempt=body.attempt, code=body.code, id_checked=body.id_checked)
+        result = await run_update(temporal, order_id, "courier_handover", request, HandoverResult)
+    except Exception as error:
+        if not unreachable(error):
+            raise
+        raise await turned_away(temporal, order_id, body.attempt) from None
     message = _HANDOVER_MESSAGES.get(result.reason, result.reason)
     return HandoverAnswer(**result.model_dump(), message=message)
 
 
-@router.post("/{order_id}/failed-attempt", response_model=AttemptReported, responses=responses(401, 404, 409, 422))
+@router.post("/{order_id}/failed-attempt", response_model=AttemptReported, responses=responses(401, 404, 409, 422, 503))
 async def failed_attempt(
     order_id: OrderIdPath, body: FailedAttempt, _: CourierDep, temporal: TemporalDep
 ) -> AttemptReported:
     """Report that this attempt failed (nobody home, refused); the next one follows on the next delivery day."""
-    status = await open_order_status(temporal, order_id)
+    try:
+        status = await open_order_status(temporal, order_id)
+    except Exception as error:
+        # Without the order's answer the report cannot be checked, so it is not sent.
+        if not unreachable(error):
+            raise
+        raise await turned_away(temporal, order_id, body.attempt) from None
     _locked_attempt(status, body.attempt)
     # A signal cannot be refused: a report the workflow would ignore is refused here instead.
     if status.stage != Stage.OUT_FOR_DELIVERY:
@@ -136,9 +186,15 @@ async def failed_attempt(
         raise conflict("wrong_attempt", f"attempt {status.attempt} is under way, not {body.attempt}")
     report = DeliveryFailed(attempt=body.attempt, reason=body.reason, note=body.note)
     await send_signal(temporal, order_id, "delivery_failed", report)
-    after = await status_after(
-        temporal, order_id, lambda s: s.stage != Stage.OUT_FOR_DELIVERY or s.attempt != body.attempt
-    )
+    try:
+        after = await status_after(
+            temporal, order_id, lambda s: s.stage != Stage.OUT_FOR_DELIVERY or s.attempt != body.attempt
+        )
+    except Exception as error:
+        # The report is with the server and counts; only the order's reply is late.
+        if not unreachable(error):
+            raise
+        after = status
     return AttemptReported(
         order_id=order_id, attempt=body.attempt, stage=after.stage, next_delivery_day=after.next_delivery_day
     )
