@@ -10,7 +10,7 @@ whatever the fuzzer registers (webhook endpoints, say) away from every other tes
 import asyncio
 import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +53,8 @@ TOKENS = {"storefront": STOREFRONT, "agent": AGENT_7, "courier": COURIER, "opera
 WRONG = {"storefront": "courier", "agent": "storefront", "courier": "agent", "operator": "courier"}
 AUDIENCE_BY_PREFIX = {"/orders": "storefront", "/agent/": "agent", "/courier/": "courier", "/ops/": "operator"}
 AUDIENCE_BY_PREFIX["/codec/"] = "operator"
-# These read Temporal's visibility store, which the time-skipping server lacks (the dev-server fuzz in
-# tests/api covers them); everything else runs here.
+# These read Temporal's visibility store, which the time-skipping server lacks: they run against a
+# stack on the dev server (no live orders needed: they change nothing).
 NEEDS_VISIBILITY = {("GET", "/agent/video-sessions"), ("GET", "/ops/stuck")}
 # A session id the store does not know is looked for in visibility too: here only live sessions are sent.
 UNKNOWN_SESSIONS_NEED_VISIBILITY = {
@@ -70,6 +70,11 @@ OPERATIONS = [
     result.ok()
     for result in schema.get_all_operations()
     if (result.ok().method.upper(), result.ok().path) not in NEEDS_VISIBILITY
+]
+VISIBILITY_OPERATIONS = [
+    result.ok()
+    for result in schema.get_all_operations()
+    if (result.ok().method.upper(), result.ok().path) in NEEDS_VISIBILITY
 ]
 
 
@@ -235,6 +240,35 @@ def test_no_5xx_for_any_audience(operation: Any, live: LiveOrders) -> None:
             assert _call(live, case, wrong) == 401
 
         _fuzz(aimed, WRONG_TOKEN_EXAMPLES, wrong_token)
+
+
+@pytest.fixture(scope="module")
+def visibility_stack(dev_server_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(env="test", data_dir=tmp_path_factory.mktemp("abuse-visibility"))
+    engine = make_engine(settings.sqlalchemy_url)
+    create_schema(engine)
+    with LiveStack(dev_server_env.client.service_client.config.target_host, engine, settings) as stack:
+        yield stack.base_url
+    engine.dispose()
+
+
+@pytest.mark.parametrize("operation", VISIBILITY_OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
+def test_visibility_reads_for_any_audience(operation: Any, visibility_stack: str) -> None:
+    owner = audience_of(operation.path)
+    assert owner is not None
+
+    def call(case: Any, headers: dict[str, str]) -> int:
+        response = case.call(base_url=visibility_stack, headers=headers, timeout=30)
+        assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text}"
+        return response.status_code
+
+    cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+    _fuzz(cases, RANDOM_EXAMPLES, lambda case: call(case, TOKENS[owner]))
+
+    def wrong_token(case: Any) -> None:
+        assert call(case, TOKENS[WRONG[owner]]) == 401
+
+    _fuzz(operation.as_strategy(GenerationMode.POSITIVE), WRONG_TOKEN_EXAMPLES, wrong_token)
 
 
 async def test_refused_calls_left_every_live_order_as_it_was(live: LiveOrders) -> None:
