@@ -132,7 +132,9 @@ async def test_reopen_a_locked_attempt_the_same_day(dev_server_env, engine, sett
         )
 
         assert response.status_code == 200 and response.json()["stage"] == "out_for_delivery"
-        right = CourierHandover(attempt=1, code=code)
+        fresh = api.h.code(order.order_id, 1)  # a re-open issues a fresh code: the old one had five guesses already
+        assert fresh != code
+        right = CourierHandover(attempt=1, code=fresh)
         assert (await handle.execute_update("courier_handover", right, result_type=HandoverResult)).accepted
         [row] = await operator_rows(engine, order.order_id)
         assert "re-opened attempt 1" in row.note and row.actor == "operator:ops-1"
