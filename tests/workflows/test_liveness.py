@@ -114,3 +114,15 @@ async def test_no_challenge_outside_online_ident(time_skipping_env, engine, sett
         with pytest.raises(WorkflowUpdateFailedError) as failed:
             await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
         assert failed.value.cause.type == "wrong_stage"  # type: ignore[union-attr]
+
+
+async def test_challenges_per_order_are_bounded(time_skipping_env, engine, settings):
+    from workflows.liveness import MAX_CHALLENGES
+
+    async with order_worker(time_skipping_env.client, settings) as (queue, _):
+        handle = await start(time_skipping_env.client, queue, make_order())
+        for _ in range(MAX_CHALLENGES):
+            await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        with pytest.raises(WorkflowUpdateFailedError) as failed:
+            await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        assert failed.value.cause.type == "no_challenges_left"  # type: ignore[union-attr]
