@@ -11,11 +11,13 @@ from workers.common import WorkerFactory
 from workers.messaging import build_messaging_worker
 from workers.orders import build_orders_worker
 from workers.vision import build_vision_worker
+from workers.webhooks import build_webhooks_worker
 
 FACTORIES: dict[str, WorkerFactory] = {
     "orders": build_orders_worker,
     "messaging": build_messaging_worker,
     "vision": build_vision_worker,
+    "webhooks": build_webhooks_worker,
 }
 
 
