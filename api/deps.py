@@ -21,7 +21,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_temporal(request: Request) -> Client:
-    return request.app.state.temporal
+    client = getattr(request.app.state, "temporal", None)
+    if client is None:  # still connecting (api/main.py lifespan)
+        raise ApiError(503, "temporal_unavailable", "the order service is starting; try again shortly")
+    return client
 
 
 def get_engine(request: Request) -> Engine:

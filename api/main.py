@@ -1,7 +1,8 @@
 """The HTTP API for storefront, customers, video agents and couriers: `uvicorn api.main:app`."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import anyio
 from fastapi import Depends, FastAPI
@@ -36,7 +37,7 @@ from orderflow.logs import configure_logging
 from orderflow.settings import Settings
 from orderflow.startup import announce_mail_mode, load_settings
 from orderflow.store.engine import create_schema, make_engine
-from orderflow.temporal import connect
+from orderflow.temporal_wait import connect_when_reachable
 
 DESCRIPTION = """Every order from checkout to the customer's door runs as a durable Temporal workflow.
 
@@ -60,16 +61,32 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         await anyio.to_thread.run_sync(create_schema, engine)
         app.state.engine = engine
         app.state.blobs = BlobStore(settings.blob_path)
-        # Created once: the client holds the connection and the project's data converter.
-        app.state.temporal = temporal or await connect(settings)
-        if app.state.temporal.namespace != settings.temporal_namespace:
-            # The namespace came from the Temporal profile (TEMPORAL_NAMESPACE, a TOML profile):
-            # the routes that name it (the codec's X-Namespace check) must serve that one.
-            app.state.settings = settings.model_copy(update={"temporal_namespace": app.state.temporal.namespace})
+        # Created once: the client holds the connection and the project's data converter. The API
+        # serves while it waits for a server that is not up yet: /readyz says not ready, and routes
+        # that need Temporal answer 503 (api/deps.py), so nothing restarts it in a loop.
+        connecting = None
+        if temporal is not None:
+            use_client(app, temporal)
+        else:
+            connecting = asyncio.create_task(_connect(app))
         try:
             yield
         finally:
+            if connecting is not None:
+                connecting.cancel()
+                with suppress(asyncio.CancelledError):
+                    await connecting
             engine.dispose()
+
+    async def _connect(app: FastAPI) -> None:
+        use_client(app, await connect_when_reachable(settings))
+
+    def use_client(app: FastAPI, client: Client) -> None:
+        if client.namespace != settings.temporal_namespace:
+            # The namespace came from the Temporal profile (TEMPORAL_NAMESPACE, a TOML profile):
+            # the routes that name it (the codec's X-Namespace check) must serve that one.
+            app.state.settings = settings.model_copy(update={"temporal_namespace": client.namespace})
+        app.state.temporal = client
 
     # In production the description maps every door, operator ones included: operators only (docs.router).
     app = FastAPI(

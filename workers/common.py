@@ -12,7 +12,7 @@ from orderflow.logs import configure_logging
 from orderflow.metrics import with_activity_metrics, worker_runtime
 from orderflow.settings import Settings, get_settings
 from orderflow.startup import announce_mail_mode, load_settings
-from orderflow.temporal import connect
+from orderflow.temporal_wait import connect_when_reachable
 
 WorkerFactory = Callable[[Client, Settings], Worker]
 
@@ -20,7 +20,8 @@ WorkerFactory = Callable[[Client, Settings], Worker]
 async def run_workers(factories: Sequence[WorkerFactory], settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     # The metrics endpoint belongs to the runtime, which must exist before the client connects.
-    client = await connect(settings, runtime=worker_runtime(settings.metrics_bind_address))
+    # The server may not be up yet (a reboot, a deploy): wait for it rather than exit.
+    client = await connect_when_reachable(settings, runtime=worker_runtime(settings.metrics_bind_address))
     client = with_activity_metrics(client)
     workers = [factory(client, settings) for factory in factories]
     stop = asyncio.Event()

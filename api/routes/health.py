@@ -4,12 +4,12 @@ import asyncio
 from datetime import timedelta
 
 import anyio
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 
-from api.deps import EngineDep, TemporalDep
+from api.deps import EngineDep
 
 router = APIRouter(tags=["health"])
 
@@ -38,10 +38,13 @@ async def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-async def readyz(temporal: TemporalDep, engine: EngineDep) -> Readiness | JSONResponse:
+async def readyz(request: Request, engine: EngineDep) -> Readiness | JSONResponse:
     """Temporal and the database answer; 503 (with which one failed) otherwise."""
+    temporal = getattr(request.app.state, "temporal", None)
 
     async def temporal_ok() -> str:
+        if temporal is None:
+            return "connecting"  # the first connection has not succeeded yet
         try:
             serving = await temporal.service_client.check_health(timeout=timedelta(seconds=CHECK_TIMEOUT))
             return "ok" if serving else "not serving"
