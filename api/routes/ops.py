@@ -7,15 +7,17 @@ import logging
 from datetime import timedelta
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 
-from api.deps import OperatorDep, OrderIdPath, SettingsDep, TemporalDep
+from api.deps import EngineDep, OperatorDep, OrderIdPath, SettingsDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import run_update
 from orderflow.commands import CancelOrder, CancelResult, OperatorAction, OperatorActionResult
 from orderflow.ops.stuck import NeverStuck, StuckReport, find_stuck
+from orderflow.ops.unconfirmed import SETTLED_AFTER, UnconfirmedReport, unconfirmed_messages
 from orderflow.outcomes import NOTE_MAX_LENGTH
 from orderflow.stages import Stage
 
@@ -47,6 +49,19 @@ async def stuck_orders(
         raise ApiError(422, "never_stuck", str(error)) from None
     except ValueError as error:
         raise ApiError(422, "invalid_request", str(error)) from None
+
+
+@router.get("/unconfirmed-messages", response_model=UnconfirmedReport, responses=responses(401, 422))
+async def unconfirmed(
+    _: OperatorDep,
+    engine: EngineDep,
+    older_than: Annotated[timedelta, Query(description="ISO 8601 duration; default PT2M")] = SETTLED_AFTER,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> UnconfirmedReport:
+    """E-mails handed to the provider whose outcome is unknown (never resent automatically): check and resend by hand."""
+    if older_than < timedelta(0):
+        raise ApiError(422, "invalid_request", "older_than must not be negative")
+    return await anyio.to_thread.run_sync(lambda: unconfirmed_messages(engine, older_than, limit))
 
 
 async def _act(temporal: Client, order_id: str, update: str, operator: str, reason: str) -> OperatorActionResult:
