@@ -7,12 +7,12 @@
 Without --yes it only prints the plan. Run it after the rollback, with the previous release's workers
 up: they replay each reset run from the point chosen here.
 
-Why not `temporal workflow reset --query ... --type FirstWorkflowTask`: that re-runs the order's first
-workflow task at a new time, `workflow.now()` there is the order's start as the workflow keeps it,
-and RECORD_ORDER then refuses the order as "exists already from another workflow run" (the order
-fails). So the reset point keeps the first task: the first task completed inside the bad window, or,
-for an order the bad release started, its second task (the first one issues the same commands in
-every release so far). Talks to the cluster through the `temporal` CLI (TEMPORAL_ADDRESS etc.).
+Why not `temporal workflow reset --query ... --type FirstWorkflowTask`: the workflow takes the order's
+start time from `workflow.now()` in its first task; a reset re-runs that task at a new time, and
+RECORD_ORDER then refuses the order as one from another workflow run, which fails the order. So the
+reset point keeps the first task: the first task completed inside the bad window or, for an order the
+bad release started, its second task (the first one issues the same commands in every release so far).
+Talks to the cluster through the `temporal` CLI (TEMPORAL_ADDRESS etc.).
 """
 
 import argparse
@@ -82,14 +82,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--query", required=True, help="visibility query for the runs to reset")
     parser.add_argument("--deployed-at", required=True, type=instant, help="when the bad release's workers started")
-    parser.add_argument("--rolled-back-at", type=instant, help="when its workers stopped (default: now)")
+    # Required: with "now" as the end, tasks the previous release ran after the rollback would count as bad ones.
+    parser.add_argument("--rolled-back-at", required=True, type=instant, help="when its workers stopped")
     parser.add_argument("--reason", required=True, help="recorded on every reset")
     parser.add_argument("--yes", action="store_true", help="reset; without it only the plan is printed")
     args = parser.parse_args()
-    end = args.rolled_back_at or datetime.now(UTC)
     if "TEMPORAL_ADDRESS" not in os.environ and "TEMPORAL_CONFIG_FILE" not in os.environ:
         print("note: TEMPORAL_ADDRESS is not set; the temporal CLI uses its default profile", file=sys.stderr)
-    for plan in plans(args.query, args.deployed_at, end):
+    for plan in plans(args.query, args.deployed_at, args.rolled_back_at):
         target = f"event {plan.event_id}" if plan.event_id else "skip"
         print(f"{plan.workflow_id}  run {plan.run_id}  {target}: {plan.why}", flush=True)
         if plan.event_id and args.yes:
