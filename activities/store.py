@@ -118,7 +118,8 @@ class StoreActivities:
 
 
 def _same_order(stored: Order, run_id: str | None, request: RecordOrder) -> bool:
-    # The run that wrote the row, retried; or a reset of it, which replays the first run's start. Rows
-    # from before the run id was kept have only the start.
-    same_run = run_id is not None and stored.workflow_run_id == run_id
-    return same_run or as_utc(stored.created_at) == as_utc(request.at)
+    # The run that wrote the row, retried; or a reset of it: a new run that keeps its chain's first run id,
+    # and when reset past its first task also the first run's start. Rows from before the run id was kept
+    # have only the start.
+    same_chain = stored.workflow_run_id is not None and stored.workflow_run_id in (run_id, request.first_run_id)
+    return same_chain or as_utc(stored.created_at) == as_utc(request.at)

@@ -25,6 +25,8 @@ class RecordOrder(BaseModel):
     currency: str
     high_value: bool
     at: datetime
+    # The first run of this workflow id's chain: a reset starts a new run that keeps it, a reused order id does not.
+    first_run_id: str | None = None
 
 
 class RecordStageChange(BaseModel):

@@ -60,6 +60,7 @@ class OrderWorkflow(OnlineIdent, Delivery, Liveness):
                 currency=order.currency,
                 high_value=self._high_value,
                 at=self._started_at,
+                first_run_id=workflow.info().first_execution_run_id,
             ),
             **activity_options.STORE,
         )
