@@ -2,7 +2,9 @@
 
 import json
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,12 +17,14 @@ class Received:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    status: int = 0  # what the fake answered (0 while it is still answering)
 
 
 @dataclass
 class Answer:
     status: int
     body: dict[str, Any] | None = None
+    delay: float = 0.0  # seconds before answering: a slow provider
 
 
 @dataclass
@@ -28,6 +32,8 @@ class FakeSendGrid:
     received: list[Received] = field(default_factory=list)
     # Answers for the next requests, in order; afterwards every request is accepted (202).
     script: deque[Answer] = field(default_factory=deque)
+    # Or, when the script is used up, the answer to the n-th request (1-based): a flaky provider.
+    policy: Callable[[int], Answer] | None = None
 
     def answer(self, *answers: Answer) -> None:
         self.script.extend(answers)
@@ -42,21 +48,32 @@ class FakeSendGrid:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.received.append(Received(self.path, dict(self.headers), body))
+                received = Received(self.path, dict(self.headers), body)
+                fake.received.append(received)
                 if self.path != "/v3/mail/send":
-                    return self._reply(Answer(404, {"errors": [{"message": "not found"}]}))
+                    return self._reply(received, Answer(404, {"errors": [{"message": "not found"}]}))
                 if self.headers.get("Authorization") != f"Bearer {API_KEY}":
-                    return self._reply(Answer(401, {"errors": [{"message": "authorization required"}]}))
-                self._reply(fake.script.popleft() if fake.script else Answer(202), len(fake.received))
+                    return self._reply(received, Answer(401, {"errors": [{"message": "authorization required"}]}))
+                number = len(fake.received)
+                if fake.script:
+                    answer = fake.script.popleft()
+                else:
+                    answer = fake.policy(number) if fake.policy else Answer(202)
+                self._reply(received, answer, number)
 
-            def _reply(self, answer: Answer, message_no: int = 0) -> None:
+            def _reply(self, received: Received, answer: Answer, message_no: int = 0) -> None:
+                time.sleep(answer.delay)
+                received.status = answer.status
                 payload = json.dumps(answer.body).encode() if answer.body is not None else b""
-                self.send_response(answer.status)
-                if answer.status == 202:
-                    self.send_header("X-Message-Id", f"fake-{message_no}")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(answer.status)
+                    if answer.status == 202:
+                        self.send_header("X-Message-Id", f"fake-{message_no}")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender died waiting (a killed worker): it never learns the answer
 
             def log_message(self, *args: Any) -> None:
                 pass
