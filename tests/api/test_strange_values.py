@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from orderflow.commands import RequestVideoIdent, VideoSessionRef
 from orderflow.outcomes import NOTE_MAX_LENGTH
 from orderflow.stages import Stage
 from tests.api.stack import AGENT_7, COURIER, OPERATOR_TOKEN, STOREFRONT, bearer
@@ -91,23 +92,34 @@ async def test_notes_and_reasons_at_their_limits(api):
         assert cancel.status_code == (422 if len(text) > NOTE_MAX_LENGTH else 200), cancel.text
 
 
-async def test_courier_and_agent_notes_at_their_limits(api):
+async def test_agent_notes_at_their_limit_reach_the_workflow(api):
+    # Approved, or rejected (the courier checks the ID): the order goes on to dispatch either way.
+    for verdict, code, outcome in (("approved", None, "video_approved"), ("rejected", "other", "doorstep")):
+        for text in (fill(PRINTABLE, NOTE_MAX_LENGTH), fill(CONTROL, NOTE_MAX_LENGTH)):
+            order = make_order()
+            handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
+            call = await handle.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+            claim = await api.http.post(f"/agent/video-sessions/{call.session_id}/claim", headers=AGENT_7)
+            assert claim.status_code == 200, claim.text
+            body = {"verdict": verdict, "reason_code": code, "note": text}
+
+            answer = await api.http.post(f"/agent/video-sessions/{call.session_id}/result", json=body, headers=AGENT_7)
+
+            not_a_server_error(answer)
+            assert answer.status_code == 200, answer.text
+            assert (await wait_for_stage(handle, Stage.DISPATCHED)).ident_outcome == outcome
+
+
+async def test_courier_notes_are_checked_before_the_stage(api):
     order = make_order()
     handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
+    url = f"/courier/deliveries/{order.order_id}/failed-attempt"
     for text in (fill(PRINTABLE, NOTE_MAX_LENGTH), fill(CONTROL, NOTE_MAX_LENGTH)):
-        body = {"attempt": 100, "reason": "other", "note": text}
-        answer = await api.http.post(f"/courier/deliveries/{order.order_id}/failed-attempt", json=body, headers=COURIER)
+        answer = await api.http.post(url, json={"attempt": 100, "reason": "other", "note": text}, headers=COURIER)
         not_a_server_error(answer)
-        assert answer.status_code == 409  # not out for delivery: refused after validation, not before
-        for verdict in (
-            {"verdict": "approved", "note": text},
-            {"verdict": "rejected", "reason_code": "other", "note": text},
-        ):
-            answer = await api.http.post(
-                "/agent/video-sessions/00000000-0000-0000-0000-000000000000/result", json=verdict, headers=AGENT_7
-            )
-            not_a_server_error(answer)
-            assert answer.status_code == 404
+        assert answer.status_code == 409  # valid, but the parcel is not out for delivery
+    too_long = await api.http.post(url, json={"attempt": 1, "reason": "other", "note": "x" * 501}, headers=COURIER)
+    assert too_long.status_code == 422
     assert (await wait_for_stage(handle, Stage.AWAITING_IDENT)).timeline[-1].stage == Stage.AWAITING_IDENT
 
 
