@@ -53,8 +53,6 @@ class Liveness(OrderBase):
         self._liveness_challenge: LivenessChallenge | None = None  # the one that may still be answered
         self._liveness_challenges_issued = 0
         self._liveness_checking = False
-        # The frame that passed as the live portrait; the photo decision may count on it.
-        self._live_portrait_ref: str | None = None
 
     @workflow.update
     async def start_liveness(self, request: StartLiveness) -> LivenessChallenge:

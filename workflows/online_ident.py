@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.messages import Event
     from orderflow.photo_ident import (
         CHECK_UNAVAILABLE,
+        LIVENESS_MISSING,
         PHOTO_IDENT_ACTIVITY,
         ExpectedIdentity,
         PhotoIdentInput,
@@ -35,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import VideoSession
-    from workflows.patches import CHECK_UNAVAILABLE_SAID_ONCE
+    from workflows.patches import CHECK_UNAVAILABLE_SAID_ONCE, HIGH_VALUE_NEEDS_LIVENESS
     from workflows.refusals import refuse
 
 
@@ -105,6 +106,16 @@ class OnlineIdent(OrderBase):
         self._photo_submissions += 1
         self._enter(Stage.PHOTO_CHECK, note=f"submission {self._photo_submissions}")
         result = await self._check_photos(photos)
+        if (
+            result.verdict == PhotoVerdict.PASSED
+            and self._high_value
+            and self._live_portrait_ref is None
+            and workflow.patched(HIGH_VALUE_NEEDS_LIVENESS)
+        ):
+            # An uploaded portrait may be a photo of a photo: without a passed camera check a human decides.
+            result = result.model_copy(
+                update={"verdict": PhotoVerdict.NEEDS_REVIEW, "reasons": [*result.reasons, LIVENESS_MISSING]}
+            )
         self._record_decision(
             f"photo check {self._photo_submissions}: {result.verdict.value} {' '.join(result.reasons)}"
         )
@@ -156,7 +167,8 @@ class OnlineIdent(OrderBase):
         first_day = next_delivery_day(self._policy, workflow.now(), self._started_at)
         request = PhotoIdentInput(
             order_id=self._order.order_id,
-            image_refs=[photos.front_ref, photos.back_ref, photos.portrait_ref],
+            # A live frame beats an upload: someone who passed the camera check cannot send another face.
+            image_refs=[photos.front_ref, photos.back_ref, self._live_portrait_ref or photos.portrait_ref],
             expected=ExpectedIdentity(
                 first_name=customer.first_name, last_name=customer.last_name, date_of_birth=customer.date_of_birth
             ),

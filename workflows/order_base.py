@@ -66,6 +66,8 @@ class OrderBase:
         self._failed_attempt_reports = 0
         self._rescheduled_days = 0  # delivery days lost to our downtime (message keys)
         self._outage_told = False  # the customer heard once that the photo check is down
+        # The frame of a passed liveness check: the photo check compares the ID with it instead of an upload.
+        self._live_portrait_ref: str | None = None
         self._last_webhook: asyncio.Task[Any] | None = None  # the next event's publish waits for it
 
     @workflow.query

@@ -11,3 +11,5 @@ CHECK_UNAVAILABLE_SAID_ONCE = "check-unavailable-said-once"
 # A delivery day that orderflow could not run (it woke after the day's end, or a courier's handover could not
 # reach it) moves the attempt to the next day instead of counting it as failed.
 OUR_DOWNTIME_COSTS_NO_ATTEMPT = "our-downtime-costs-no-attempt"
+# A high-value order whose photos passed without a passed liveness check goes to a human (video call).
+HIGH_VALUE_NEEDS_LIVENESS = "high-value-needs-liveness"

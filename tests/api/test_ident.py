@@ -46,7 +46,7 @@ async def test_ident_page_offers_photos_video_and_doorstep(api):
 
 async def test_photos_passed(api):
     api.h.fakes.verdicts = [PhotoVerdict.PASSED]
-    order_id, handle = await new_order(api)
+    order_id, handle = await new_order(api, unit_price="99.00")
 
     response = await api.http.post(f"{api.ident_path(order_id)}/photos", files=three(), headers=JSON)
 
@@ -80,7 +80,7 @@ async def test_photos_failed_shows_reasons_tries_and_next_actions(api):
 async def test_photos_right_after_the_order_started(api):
     """The storefront's redirect can beat the workflow's first activities: no wrong_stage for that."""
     api.h.fakes.verdicts = [PhotoVerdict.PASSED]
-    body = make_order().model_dump(mode="json", exclude={"policy"})
+    body = make_order(unit_price="99.00").model_dump(mode="json", exclude={"policy"})
     created = (await api.http.post("/orders", json=body, headers=STOREFRONT)).json()
     ident_path = created["ident_url"].removeprefix(api.settings.public_base_url)
 
@@ -167,7 +167,7 @@ async def test_not_multipart_is_415(api):
 
 async def test_photos_in_the_wrong_stage_are_409_and_not_stored(api):
     api.h.fakes.verdicts = [PhotoVerdict.PASSED]
-    order_id, handle = await new_order(api)
+    order_id, handle = await new_order(api, unit_price="99.00")
     photos = f"{api.ident_path(order_id)}/photos"
     assert (await api.http.post(photos, files=three(), headers=JSON)).status_code == 200
     await wait_for_stage(handle, Stage.DISPATCHED)

@@ -41,8 +41,8 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         await browser.close()
 
 
-def start_order(stack: LiveStack, ident_method: IdentMethod, locale: str = "de") -> dict:
-    body = make_order(ident_method=ident_method).model_dump(mode="json", exclude={"policy"})
+def start_order(stack: LiveStack, ident_method: IdentMethod, locale: str = "de", unit_price: str = "899.00") -> dict:
+    body = make_order(ident_method=ident_method, unit_price=unit_price).model_dump(mode="json", exclude={"policy"})
     body["customer"]["locale"] = locale
     response = httpx.post(f"{stack.base_url}/orders", json=body, headers=STOREFRONT, timeout=30)
     assert response.status_code == 201, response.text
@@ -58,7 +58,7 @@ async def test_ident_page_uploads_three_photos_and_shows_the_verdict(
     with LiveStack(dev_server_env.client.service_client.config.target_host, engine, settings) as stack:
         assert stack.harness is not None
         stack.harness.fakes.verdicts.append(PhotoVerdict.PASSED)
-        created = start_order(stack, IdentMethod.ONLINE)
+        created = start_order(stack, IdentMethod.ONLINE, unit_price="99.00")  # below the threshold: no camera check
         page = await browser.new_page(**PHONE, locale="de-DE")
         page.set_default_timeout(20_000)
 

@@ -33,7 +33,7 @@ async def test_photo_pass_at_first_try(time_skipping_env, engine, settings):
 async def test_fail_then_pass(time_skipping_env, engine, settings):
     async with running_order_worker(time_skipping_env.client, engine, settings) as h:
         h.fakes.verdicts = [PhotoVerdict.FAILED, PhotoVerdict.PASSED]
-        order = make_order()
+        order = make_order(unit_price="99.00")  # below the threshold: no camera check needed
         handle = await h.start_at_stage(order, Stage.AWAITING_IDENT)
 
         first = await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))

@@ -15,8 +15,9 @@ from orderflow.liveness import (
     SubmitLiveness,
 )
 from orderflow.order import OrderInput
+from orderflow.photo_ident import PhotoVerdict
 from orderflow.stages import Stage
-from tests.workflows.harness import make_order, sleep_until, wait_for_stage
+from tests.workflows.harness import make_order, photos_for, sleep_until, wait_for_stage
 from tests.workflows.liveness_harness import ScriptedLiveness, liveness_order_worker
 from workflows.order import OrderWorkflow
 
@@ -126,3 +127,33 @@ async def test_challenges_per_order_are_bounded(time_skipping_env, engine, setti
         with pytest.raises(WorkflowUpdateFailedError) as failed:
             await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
         assert failed.value.cause.type == "no_challenges_left"  # type: ignore[union-attr]
+
+
+async def test_high_value_photos_without_a_camera_check_go_to_a_human(time_skipping_env, engine, settings):
+    liveness = ScriptedLiveness()
+    async with liveness_order_worker(time_skipping_env.client, settings, liveness.liveness_check) as rig:
+        rig.fakes.verdicts = [PhotoVerdict.PASSED]
+        order = make_order(unit_price="899.00")
+        handle = await start(time_skipping_env.client, rig.task_queue, order)
+
+        result = await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
+
+        assert result.verdict == "needs_review" and "LIVENESS_MISSING" in result.reasons
+        assert result.stage == Stage.AWAITING_VIDEO_AGENT
+
+
+async def test_a_passed_camera_check_is_the_portrait_the_id_is_compared_with(time_skipping_env, engine, settings):
+    liveness = ScriptedLiveness(verdicts=[True])
+    async with liveness_order_worker(time_skipping_env.client, settings, liveness.liveness_check) as rig:
+        rig.fakes.verdicts = [PhotoVerdict.PASSED]
+        order = make_order(unit_price="899.00")
+        handle = await start(time_skipping_env.client, rig.task_queue, order)
+        challenge = await handle.execute_update(OrderWorkflow.start_liveness, StartLiveness())
+        live = answer(order, challenge)
+        await handle.execute_update(OrderWorkflow.submit_liveness, live)
+
+        result = await handle.execute_update(OrderWorkflow.submit_photos, photos_for(order))
+
+        assert result.verdict == "passed" and result.stage == Stage.IDENTIFIED
+        [check] = rig.fakes.photo_requests
+        assert check.image_refs[2] == live.frame_refs[0]  # not the uploaded portrait

@@ -38,7 +38,7 @@ def rows(engine, table, order_id: str) -> Callable[[], list]:
 async def test_photo_checks_recorded_and_images_deleted_once_identified(time_skipping_env, engine, settings):
     async with running_order_worker(time_skipping_env.client, engine, settings) as h:
         h.fakes.verdicts = [PhotoVerdict.FAILED, PhotoVerdict.PASSED]
-        order = make_order()
+        order = make_order(unit_price="99.00")
         blobs = BlobStore(settings.blob_path)
         refs = [blobs.new_ref(order.order_id, "jpg") for _ in range(3)]
         for ref in refs:
