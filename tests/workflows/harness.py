@@ -20,6 +20,7 @@ from orderflow import task_queues
 from orderflow.commands import OrderStatus, SubmitPhotos
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import find_code, open_code
+from orderflow.liveness import LIVENESS_ACTIVITY, LivenessInput, LivenessResult
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
 from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput
 from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
@@ -88,6 +89,11 @@ class Fakes:
         reasons = [] if verdict == PhotoVerdict.PASSED else ["BACK_GLARE"]
         return PhotoIdentResult(verdict=verdict, reasons=reasons)
 
+    @activity.defn(name=LIVENESS_ACTIVITY)
+    async def liveness_check(self, request: LivenessInput) -> LivenessResult:
+        """Every camera check passes; its first frame becomes the live portrait."""
+        return LivenessResult(passed=True, portrait_ref=request.frame_refs[0])
+
     @activity.defn(name=SEND_MESSAGE_ACTIVITY)
     async def send_message(self, request: MessageRequest) -> MessageReceipt:
         self.messages.append(request)
@@ -130,7 +136,9 @@ async def running_order_worker(
     fakes = restart_of.fakes if restart_of else Fakes()
     queue = f"{task_queues.ORDERS}-{suffix}"
     side_workers = [
-        Worker(client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident]),
+        Worker(
+            client, task_queue=f"{task_queues.VISION}-{suffix}", activities=[fakes.photo_ident, fakes.liveness_check]
+        ),
         Worker(client, task_queue=f"{task_queues.MESSAGING}-{suffix}", activities=[fakes.send_message]),
         Worker(client, task_queue=f"{task_queues.WEBHOOKS}-{suffix}", activities=[fakes.publish_order_event]),
     ]
