@@ -26,7 +26,7 @@ from activities.vision.decoding import ImageLimits  # noqa: E402
 from activities.vision.models import load_models  # noqa: E402
 from orderflow.blobs import BlobStore  # noqa: E402
 from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoVerdict  # noqa: E402
-from tests.vision.submission import standard_submission  # noqa: E402
+from synthetic_ids.submission import standard_submission  # noqa: E402
 
 
 def memory_mb() -> tuple[float, float]:

@@ -123,9 +123,10 @@ def _judge_document(
     """Glare and blur over the MRZ or the portrait reject the image; elsewhere on the card they are notes,
     unless neither was found: then they are the likely reason why."""
     if zone is not None:
-        lines = zones.crop(flat_gray, zones.mrz_box(zone, flat_gray.shape))
-        result.judge(quality.MRZ_GLARE, quality.burnt_share(lines))
-        result.judge(quality.MRZ_BLUR, quality.sharpness(lines))
+        lines = zones.mrz_lines(flat_gray, zone)
+        band = zones.mrz_band(flat_gray, zone)
+        result.judge(quality.MRZ_GLARE, quality.glare_patch_share(band, zones.line_height(zone)))
+        result.judge(quality.MRZ_BLUR, min(quality.sharpness(line) for line in lines))
     if face is not None:
         result.judge(
             quality.CARD_PORTRAIT_GLARE,

@@ -36,7 +36,8 @@ class MrzData:
         return not self.failed_checks
 
 
-def _digits(text: str) -> str:
+def to_digits(text: str) -> str:
+    """Letters that OCR takes for digits, turned back into the digits: for fields that hold only digits."""
     return text.translate(_TO_DIGIT)
 
 
@@ -53,18 +54,30 @@ def parse(lines: list[str]) -> MrzData | None:
     """Reads OCR'd MRZ lines; None when they do not have the shape of a TD1 or TD3 zone."""
     shape = (len(lines), len(lines[0]) if lines else 0)
     if shape == LAYOUTS[TD1] and all(len(line) == 30 for line in lines):
-        return _parse_td1(*lines)
-    if shape == LAYOUTS[TD3] and all(len(line) == 44 for line in lines):
-        return _parse_td3(*lines)
-    return None
+        l1, l2, l3 = lines
+        readings = [_parse_td1(l1[:5] + number + l1[14:], l2, l3) for number in number_readings(l1[5:14])]
+    elif shape == LAYOUTS[TD3] and all(len(line) == 44 for line in lines):
+        l1, l2 = lines
+        readings = [_parse_td3(l1, number + l2[9:]) for number in number_readings(l2[:9])]
+    else:
+        return None
+    return next((data for data in readings if data.checks_pass), readings[0])
+
+
+def number_readings(number: str) -> list[str]:
+    """The document number as read, then with O and 0 taken the other way: the one glyph to OCR, and
+    a number may hold both. A variant counts only if the number's own check digit and the composite
+    check digit both pass, which a misread passes by chance about once in a hundred."""
+    variants = [number, number.replace("O", "0"), number.replace("0", "O")]
+    return list(dict.fromkeys(variants))
 
 
 def _parse_td1(l1: str, l2: str, l3: str) -> MrzData:
     # Line 1: code(2) state(3) number(9) check(1) optional(15)
-    l1 = _letters(l1[:5]) + l1[5:]
+    l1 = _letters(l1[:5]) + l1[5:14] + to_digits(l1[14]) + l1[15:]  # the composite covers the check digit too
     # Line 2: birth(6) check sex expiry(6) check nationality(3) optional(11) composite
-    l2 = _digits(l2[:7]) + l2[7] + _digits(l2[8:15]) + _letters(l2[15:18]) + l2[18:29] + _digits(l2[29])
-    number, number_check = l1[5:14], _digits(l1[14])
+    l2 = to_digits(l2[:7]) + l2[7] + to_digits(l2[8:15]) + _letters(l2[15:18]) + l2[18:29] + to_digits(l2[29])
+    number, number_check = l1[5:14], to_digits(l1[14])
     checks = {
         "document_number": (number, number_check),
         "birth_date": (l2[0:6], l2[6]),
@@ -91,8 +104,8 @@ def _parse_td3(l1: str, l2: str) -> MrzData:
     # Line 2: number(9) check nationality(3) birth(6) check sex expiry(6) check personal(14) check composite
     l1 = _letters(l1[:5]) + l1[5:]
     l2 = (
-        l2[:9] + _digits(l2[9]) + _letters(l2[10:13]) + _digits(l2[13:20]) + l2[20] + _digits(l2[21:28])
-        + l2[28:42] + _digits(l2[42:44])
+        l2[:9] + to_digits(l2[9]) + _letters(l2[10:13]) + to_digits(l2[13:20]) + l2[20] + to_digits(l2[21:28])
+        + l2[28:42] + to_digits(l2[42:44])
     )  # fmt: skip
     checks = {
         "document_number": (l2[0:9], l2[9]),

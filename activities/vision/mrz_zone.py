@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from activities.vision.mrz import LAYOUTS, TD1, TD3
+from activities.vision.check_digits import is_valid
+from activities.vision.mrz import LAYOUTS, TD1, TD3, number_readings, to_digits
 from activities.vision.ocr import LineRecognizer
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 MIN_LINE_WIDTH = 0.7  # share of the document width
+_BETWEEN_LAYOUTS = (LAYOUTS[TD1][1] + LAYOUTS[TD3][1]) // 2  # characters: a TD1 line has 30, a TD3 line 44
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,27 @@ def _filler_runs(text: str) -> list[tuple[int, int]]:
 def read(document: np.ndarray, zone: MrzZone, recognizer: LineRecognizer) -> list[str]:
     """The MRZ text lines, each fitted to the length its layout prescribes; `document` turned upright."""
     texts = recognizer.read([_crop(document, box) for box in zone.boxes], recognizer.class_ids(ALPHABET))
-    layout = TD1 if len(texts) == 3 else TD3
+    # Two lines of about 30 characters are an ID card's MRZ with a line lost (to glare, say), not a
+    # passport's: they stay too short for either layout, and the zone reads as unreadable.
+    layout = TD1 if len(texts) == 3 or max(map(len, texts)) < _BETWEEN_LAYOUTS else TD3
     length = LAYOUTS[layout][1]
-    return [_fit_length(text, length) for text in texts]
+    lines = [_fit_length(text, length) for text in texts]
+    if layout == TD1 and len(texts[0]) == length - 1:
+        lines[0] = _restore_leading_i(texts[0], lines[0])
+    return lines
+
+
+def _restore_leading_i(text: str, fitted: str) -> str:
+    """An ID card's document code starts with I (A and C are the others); the thin I at the very
+    start of a line is the glyph the recogniser drops. When the first line is one character short
+    and its document number fails its check digit, the reading with the I put back is taken if its
+    number passes: the check digit, not the guess, decides."""
+    if _number_checks(fitted):
+        return fitted
+    restored = _fit_length("I" + text, LAYOUTS[TD1][1])
+    return restored if _number_checks(restored) else fitted
+
+
+def _number_checks(line: str) -> bool:
+    # TD1 line 1: document number and its check digit, read as the parser reads them
+    return any(is_valid(number, to_digits(line[14])) for number in number_readings(line[5:14]))

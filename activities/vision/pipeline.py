@@ -36,7 +36,7 @@ def identify(
     reasons = _slot_reasons(found, analyses)
 
     layout = None
-    source = found.mrz_source
+    source = _mrz_source(found, request)
     if source is not None and source.usable:
         heartbeat("checking the document")
         checked = (
@@ -46,9 +46,12 @@ def identify(
             reasons += _not_read(source, ImageProblem.MRZ_UNREADABLE)
         else:
             layout = checked.layout
-            reasons += checked.reasons
             source.mrz_checks_valid = not checked.failed_checks
             source.mrz_failed_checks = checked.failed_checks
+            if checked.failed_checks and source.notes:  # likely misread under the glare or blur noted
+                reasons += _not_read(source, ImageProblem.MRZ_UNREADABLE)
+            else:
+                reasons += checked.reasons
 
     match = None
     front, portrait = found.front, found.portrait
@@ -84,6 +87,24 @@ def _analyze_all(
         for done, _ in enumerate(as_completed(futures), start=1):
             heartbeat(f"analysed {done} of {len(refs)} images")
         return [future.result() for future in futures]
+
+
+def _mrz_source(found: slots.Slots, request: PhotoIdentInput) -> ImageAnalysis | None:
+    """A passport's data page photographed twice has two MRZ readings: when the first does not hold
+    (an OCR slip fails a check digit), the second is read; each is held to all its check digits."""
+    first, second = found.mrz_source, found.back
+    if first is None or second is None or second is first or not (first.mrz_lines and second.mrz_lines):
+        return first
+    if _reads(first, request) or not _reads(second, request):
+        return first
+    return second
+
+
+def _reads(item: ImageAnalysis, request: PhotoIdentInput) -> bool:
+    if not item.usable or not item.mrz_lines:
+        return False
+    checked = document_checks.check(item.mrz_lines, request.expected, request.valid_on)
+    return checked.readable and not checked.failed_checks
 
 
 def _not_read(item: ImageAnalysis, problem: ImageProblem) -> list[str]:

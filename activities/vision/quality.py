@@ -19,6 +19,8 @@ from activities.vision.reasons import ImageProblem
 from orderflow.photo_ident import Measurement
 
 GLARE_LEVEL = 250  # a pixel this bright is burnt out: the ink under it is gone
+# A reflection stands out from the paper around it by at least this much.
+GLARE_ABOVE_PAPER = 10
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,8 @@ DARK = Limit("brightness", 60.0, bad_above=False, problem=ImageProblem.DARK)
 # MRZ lines read with valid check digits down to a Gaussian blur of sigma 3 px on the photo (band
 # sharpness ~27, sharp ~490); at sigma 5 (~7) the OCR slips.
 MRZ_BLUR = Limit("mrz_sharpness", 15.0, bad_above=False, problem=ImageProblem.BLUR)
-# Share of the MRZ lines' area burnt out: a few characters' worth stops the reading.
-MRZ_GLARE = Limit("mrz_glare_share", 0.01, bad_above=True, problem=ImageProblem.GLARE)
+# Share of the MRZ band burnt out by a reflection: about one character's worth stops the reading.
+MRZ_GLARE = Limit("mrz_glare_share", 0.003, bad_above=True, problem=ImageProblem.GLARE)
 # The printed portrait, cut to 160 px: sharp prints measure 30-65, sigma 3 px blur 4-8; below 4 the
 # embedding drifts towards every other face.
 CARD_PORTRAIT_BLUR = Limit("card_portrait_sharpness", 4.0, bad_above=False, problem=ImageProblem.BLUR)
@@ -74,6 +76,19 @@ def brightness(gray: np.ndarray) -> float:
 def burnt_share(gray: np.ndarray) -> float:
     """Share of the area burnt out, wherever it is: for a zone that a check reads."""
     return float(np.count_nonzero(gray >= GLARE_LEVEL)) / max(gray.size, 1)
+
+
+def glare_patch_share(gray: np.ndarray, window: int) -> float:
+    """Share of a zone where the paper is burnt out by a reflection: brighter than the zone's own paper
+    and burnt out, with the print in between ignored (the paper is the brightest pixel within `window`).
+
+    A reflection is a bright patch on paper that is otherwise less bright; a photo over-exposed all
+    over burns out the whole zone's paper alike, and the dark print on it still reads."""
+    kernel = np.ones((max(1, window), max(1, window)), np.uint8)
+    paper = cv2.dilate(gray, kernel)
+    usual = float(np.median(paper))
+    glare = (paper >= GLARE_LEVEL) & (paper >= usual + GLARE_ABOVE_PAPER)
+    return float(np.count_nonzero(glare)) / max(gray.size, 1)
 
 
 def largest_patch_share(gray: np.ndarray) -> float:

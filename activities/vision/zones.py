@@ -15,15 +15,22 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom
 FACE_SIDE = 160  # the printed portrait is measured at this size, whatever the document's format
 
 
-def mrz_box(zone: MrzZone, shape: tuple[int, ...]) -> Box:
-    """The MRZ lines found, with the margin the reader crops around them."""
-    height, width = shape[:2]
+def mrz_lines(gray: np.ndarray, zone: MrzZone) -> list[np.ndarray]:
+    """Each MRZ line found, as tall as its characters: print from end to end, no margin."""
+    return [gray[y : y + h, x : x + w] for x, y, w, h in zone.boxes]
+
+
+def mrz_band(gray: np.ndarray, zone: MrzZone) -> np.ndarray:
+    """Across the document from a line height above the lines found to one below: most of a line that
+    a reflection has washed away, and so was not found, lies in it too."""
     line_height = max(h for _, _, _, h in zone.boxes)
-    left = min(x for x, _, _, _ in zone.boxes) - line_height
-    right = max(x + w for x, _, w, _ in zone.boxes) + line_height
-    top = min(y for _, y, _, _ in zone.boxes) - line_height // 2
-    bottom = max(y + h for _, y, _, h in zone.boxes) + line_height // 2
-    return max(0, left), max(0, top), min(width, right), min(height, bottom)
+    top = min(y for _, y, _, _ in zone.boxes) - line_height
+    bottom = max(y + h for _, y, _, h in zone.boxes) + line_height
+    return gray[max(0, top) : min(gray.shape[0], bottom), :]
+
+
+def line_height(zone: MrzZone) -> int:
+    return max(h for _, _, _, h in zone.boxes)
 
 
 def face_box(face: Face, shape: tuple[int, ...]) -> Box:

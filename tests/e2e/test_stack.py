@@ -22,7 +22,7 @@ from orderflow.store.engine import make_engine
 from orderflow.store.outbox import SentMessage
 from orderflow.storefront import start_order
 from orderflow.temporal import connect
-from tests.vision.submission import standard_submission
+from synthetic_ids.submission import standard_submission
 from tests.workflows.harness import make_order
 
 pytestmark = pytest.mark.e2e

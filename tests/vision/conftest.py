@@ -11,9 +11,9 @@ from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels, load_models
 from orderflow.blobs import BlobStore
 from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoIdentResult
-from tests.vision import photos
-from tests.vision.idcards import JOERG, Document, passport_page
-from tests.vision.submission import back_photo, front_photo, selfie_photo
+from synthetic_ids import photos
+from synthetic_ids.idcards import JOERG, Document, passport_page
+from synthetic_ids.submission import back_photo, front_photo, selfie_photo
 
 DELIVERY_DAY = date(2026, 11, 25)
 ERIKA_ORDER = ExpectedIdentity(first_name="Erika", last_name="Müller-Lüdenscheidt", date_of_birth=date(1964, 8, 12))

@@ -8,7 +8,7 @@ import pytest
 
 from activities.vision.decoding import ImageLimits, ImageRejected, decode
 from activities.vision.reasons import ImageProblem
-from tests.vision import photos
+from synthetic_ids import photos
 
 LIMITS = ImageLimits(max_bytes=2_000_000, max_pixels=2_000_000, min_side=480)
 

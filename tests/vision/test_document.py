@@ -4,7 +4,7 @@ import numpy as np
 
 from activities.vision.document import DocumentOutline, _order_corners, _side_ratio, _skew_degrees, find_document
 from activities.vision.reasons import ImageProblem
-from tests.vision import photos
+from synthetic_ids import photos
 
 
 def outline(corners: list[list[float]]) -> DocumentOutline:

@@ -23,7 +23,7 @@ PROBE = textwrap.dedent(
     import cv2
     from activities.vision import faces
     from activities.vision.models import load_models
-    from tests.vision.photos import portrait
+    from synthetic_ids.photos import portrait
 
     models = load_models(Path(sys.argv[1]))  # a fresh, empty DEEPFACE_HOME
     image = portrait("obama_1")

@@ -7,9 +7,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from orderflow.photo_ident import ImageKind, PhotoIdentInput, PhotoVerdict
-from tests.vision import photos
+from synthetic_ids import photos
+from synthetic_ids.idcards import ERIKA_CARD, card_back, card_front
 from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads, store_uploads
-from tests.vision.idcards import ERIKA_CARD, card_back, card_front
 
 FRONT, BACK, PORTRAIT = ImageKind.ID_FRONT, ImageKind.ID_BACK, ImageKind.PORTRAIT
 

@@ -1,9 +1,9 @@
 """Quality problems reject an image only where they stop what it is for: the MRZ, the card's portrait."""
 
 from orderflow.photo_ident import ImageKind, PhotoVerdict
-from tests.vision import photos
+from synthetic_ids import photos
+from synthetic_ids.idcards import ERIKA_CARD, card_back, card_front, mrz_lines
 from tests.vision.conftest import Submit, Uploads
-from tests.vision.idcards import ERIKA_CARD, card_back, card_front, mrz_lines
 
 
 def measured(image, name: str):
@@ -30,7 +30,7 @@ def test_reflection_beside_the_mrz_and_the_portrait_is_a_finding_not_a_retake(su
 
 
 def test_glare_over_the_mrz_asks_for_a_retake_of_the_back(submit: Submit, uploads: Uploads) -> None:
-    # A small, hard reflection on the middle MRZ line: the lines are still found, some characters are gone.
+    # A hard reflection on the middle MRZ line: some characters are gone.
     back = photos.glare(photos.photograph(card_back(ERIKA_CARD), seed=2, tilt=-5), center=(0.45, 0.68), radius=0.03)
 
     result = submit([uploads.front, photos.jpeg(back), uploads.portrait()])
@@ -40,7 +40,7 @@ def test_glare_over_the_mrz_asks_for_a_retake_of_the_back(submit: Submit, upload
     assert result.retry_possible is True
     assert result.images[1].kind is ImageKind.ID_BACK
     mrz_glare = measured(result.images[1], "mrz_glare_share")
-    assert mrz_glare.exceeded and mrz_glare.blocking and mrz_glare.value > mrz_glare.threshold
+    assert mrz_glare.exceeded and mrz_glare.blocking
 
 
 def test_glare_over_the_card_portrait_asks_for_a_retake_of_the_front(submit: Submit, uploads: Uploads) -> None:

@@ -1,0 +1,7 @@
+"""Synthetic ID documents and the phone photos a customer would upload of them, drawn on the fly.
+
+Shared by the tests and the benchmark (which must not import the tests): `idcards` draws the
+documents, `photos` photographs them, `submission` is the standard three-image upload, `labelled`
+varies light, angle, background, blur and compression into a set labelled by construction.
+Independent of orderflow: it knows nothing of the code it is used to test.
+"""
