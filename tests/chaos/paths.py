@@ -80,6 +80,8 @@ class World:
     effects: list[Effect] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
     codes: dict[tuple[str, int], str] = field(default_factory=dict)
+    poll_seconds: float = 0.3  # how often a courier looks whether the parcel is out (each look is a query)
+    courier_arrives_within: float = 0.25  # share of the day before the courier is at the door
 
     async def state(self, order_id: str) -> dict[str, Any]:
         response = await self.client.request("GET", f"/orders/{order_id}", headers=self.tokens.bearer("storefront"))
@@ -134,13 +136,13 @@ async def deliver(world: World, order_id: str, fail_first: bool = False) -> str:
         if door["stage"] in FINAL:
             return str(door["stage"])
         if not door["out_for_delivery"]:
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(world.poll_seconds)
             continue
         attempt = door["attempt"]
         if seen_attempt != (attempt, door["next_delivery_day"] or ""):
             # A new day's round: the courier reaches the door some time into the day.
             seen_attempt = (attempt, door["next_delivery_day"] or "")
-            await asyncio.sleep(random.uniform(0, world.day_seconds * 0.25))
+            await asyncio.sleep(random.uniform(0, world.day_seconds * world.courier_arrives_within))
             continue
         if fail_first and attempt == 1 and not failed_reported:
             answer = await world.client.once(
