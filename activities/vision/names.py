@@ -76,4 +76,5 @@ def _one_slip_apart(mrz: MrzData, first_name: str, last_name: str) -> bool:
     printed = mrz.surname.split() + mrz.given_names[:1]
     if len(expected) != len(printed):
         return False
-    return SequenceMatcher(None, " ".join(expected), " ".join(printed)).ratio() >= 0.93
+    # One letter read or typed differently: "SCHNELDER ANNA" for "SCHNEIDER ANNA" (ratio 0.929).
+    return SequenceMatcher(None, " ".join(expected), " ".join(printed)).ratio() >= 0.92

@@ -69,3 +69,9 @@ def test_other_people_do_not_match() -> None:
     assert match("MUELLER<<ERIKA", "Erika", "Mustermann") is NameMatch.MISMATCH
     assert match("MUSTERMANN<<ERIKA", "Erika", "Mustermann-Lang") is NameMatch.MISMATCH
     assert match("GROSS<<JOERG", "Erika", "Mustermann") is NameMatch.MISMATCH
+
+
+def test_one_letter_misread_in_a_short_name_goes_to_a_person() -> None:
+    # The recogniser took the I for an L: one letter in fourteen, not another person.
+    assert match("SCHNELDER<<ANNA<LENA", "Anna", "Schneider") is NameMatch.PARTIAL
+    assert match("SCHMIDT<<ANNA", "Anna", "Schneider") is NameMatch.MISMATCH
