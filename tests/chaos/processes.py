@@ -78,10 +78,11 @@ class StackProcesses:
         self.processes[name] = process
         return process
 
-    def start_workers(self) -> float:
-        """Starts `python -m workers`; returns the seconds from process start to its first workflow poll."""
+    def start_workers(self, module: str = "workers") -> float:
+        """Starts `python -m <module>` (default: all four workers in one process) as "workers"; returns the
+        seconds from process start to its first poll on the orders queue."""
         started = time.monotonic()
-        process = self._spawn("workers", [sys.executable, "-m", "workers"])
+        process = self._spawn("workers", [sys.executable, "-m", module])
         asyncio.run(self._first_poll(process.pid, started))
         seconds = time.monotonic() - started
         self.restarts.append(Restart("workers", seconds))
@@ -104,6 +105,15 @@ class StackProcesses:
                 raise RuntimeError(f"the workers exited; see {self.data_dir / 'workers.log'}")
             await asyncio.sleep(0.1)
         raise TimeoutError(f"the workers did not poll within {STARTUP_SECONDS} s")
+
+    def start_other_workers(self) -> None:
+        """Messaging, vision and webhooks in a process of their own, beside `start_workers("workers.orders")`."""
+        code = (
+            "from workers.common import main; from workers.messaging import build_messaging_worker as m; "
+            "from workers.vision import build_vision_worker as v; from workers.webhooks import build_webhooks_worker as w; "
+            "main([m, v, w])"
+        )
+        self._spawn("other-workers", [sys.executable, "-c", code])
 
     def start_api(self) -> float:
         started = time.monotonic()
@@ -144,7 +154,7 @@ class StackProcesses:
         return seconds
 
     def stop(self) -> None:
-        for name in ("api", "workers", "temporal"):
+        for name in ("api", "workers", "other-workers", "temporal"):
             process = self.processes.pop(name, None)
             if process is None or process.poll() is not None:
                 continue
