@@ -55,9 +55,9 @@ def verify(settings: Settings, token: str, purpose: LinkPurpose, now: datetime |
     return order_id
 
 
-def ident_url(settings: Settings, order_id: str) -> str:
-    return f"{settings.public_base_url}/ident/{sign(settings, order_id, LinkPurpose.IDENT)}"
+def ident_url(settings: Settings, order_id: str, now: datetime | None = None) -> str:
+    return f"{settings.public_base_url}/ident/{sign(settings, order_id, LinkPurpose.IDENT, now)}"
 
 
-def tracking_url(settings: Settings, order_id: str) -> str:
-    return f"{settings.public_base_url}/track/{sign(settings, order_id, LinkPurpose.TRACK)}"
+def tracking_url(settings: Settings, order_id: str, now: datetime | None = None) -> str:
+    return f"{settings.public_base_url}/track/{sign(settings, order_id, LinkPurpose.TRACK, now)}"

@@ -51,8 +51,9 @@ def template_locale(locale: str) -> str:
 def message_facts(request: MessageRequest, settings: Settings, delivery_code: str | None) -> dict[str, Any]:
     ctx = request.context
     customer = request.customer
-    ident_url = links.ident_url(settings, request.order_id)
-    tracking_url = links.tracking_url(settings, request.order_id)
+    # Counted from the event, not from this try: a retried e-mail is the same e-mail, links included.
+    ident_url = links.ident_url(settings, request.order_id, request.occurred_at)
+    tracking_url = links.tracking_url(settings, request.order_id, request.occurred_at)
     actions = [Link(a, ident_url + ACTION_ANCHORS[a]) for a in _codes(ctx, "next_actions") if a in ACTION_ANCHORS]
     valid_until = _moment(ctx, "valid_until")
     if valid_until is not None:
