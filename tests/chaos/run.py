@@ -4,6 +4,7 @@ python -m tests.chaos --orders 100 --worker-kills 8      (scripts/chaos passes i
 """
 
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -20,7 +21,7 @@ from orderflow.order import workflow_id_for
 from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
 from tests.chaos.checks import Findings, check
-from tests.chaos.clients import Calls, RetryingClient
+from tests.chaos.clients import Calls, GaveUp, RetryingClient
 from tests.chaos.paths import DRIVERS, Path, Tokens, World
 from tests.chaos.processes import StackProcesses
 from tests.messaging.fake_sendgrid import API_KEY, Answer, FakeSendGrid
@@ -167,15 +168,21 @@ async def run_chaos(plan: Plan, data_dir: FilePath) -> Run:
             crashing = asyncio.create_task(asyncio.to_thread(monkey.run))
             paths = list(Path)
 
-            async def one(number: int) -> tuple[str, str, Path]:
+            stuck: list[str] = []
+
+            async def one(number: int) -> tuple[str, str, Path] | None:
                 await asyncio.sleep(number * plan.arrivals_over / max(plan.orders, 1))
                 path = paths[number % len(paths)]
-                order_id, end = await DRIVERS[path](world)
+                try:
+                    order_id, end = await DRIVERS[path](world)
+                except GaveUp as gave_up:  # an order that stopped answering: a finding, not the end of the run
+                    stuck.append(f"{path}: a client gave up: {gave_up}")
+                    return None
                 return order_id, end, path
 
             try:
                 async with asyncio.timeout(plan.patience):
-                    ended = await asyncio.gather(*(one(n) for n in range(plan.orders)))
+                    ended = [e for e in await asyncio.gather(*(one(n) for n in range(plan.orders))) if e]
                     # Crashes still planned happen while nothing is in flight only if the orders were fast:
                     # the run then reports fewer kills, and the test says so.
                     done.set()
@@ -184,14 +191,16 @@ async def run_chaos(plan: Plan, data_dir: FilePath) -> Run:
                 done.set()
             client = await connect(settings)
             for order_id, _, _ in ended:  # the last e-mails go out after the final stage
-                await client.get_workflow_handle(workflow_id_for(order_id)).result()
+                with contextlib.suppress(TimeoutError):  # one still running is reported by the checks
+                    async with asyncio.timeout(60):
+                        await client.get_workflow_handle(workflow_id_for(order_id)).result()
             final = {order_id: await world.state(order_id) for order_id, _, _ in ended}
             orders: dict[str, tuple[Path, str, dict[str, Any]]] = {
                 order_id: (path, end, final[order_id]) for order_id, end, path in ended
             }
             operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
             findings = await check(orders, world.effects, fake, engine, client, http, operator)
-            findings.wrong_end += world.anomalies
+            findings.wrong_end += world.anomalies + stuck
         ends: dict[str, int] = {}
         for _, _, status in orders.values():
             ends[status["stage"]] = ends.get(status["stage"], 0) + 1
