@@ -31,9 +31,11 @@ with workflow.unsafe.imports_passed_through():
 class WebhookDeliveryWorkflow:
     @workflow.init
     def __init__(self, feed: DeliveryFeed) -> None:
-        self._queue: list[str] = list(feed.deliveries)
+        # A manual redelivery (sequence 0) goes out as given; the order's events by their sequence.
+        self._queue: list[QueuedDelivery] = [QueuedDelivery(delivery_id=d) for d in feed.deliveries]
         self._seen: set[str] = set(feed.deliveries)
         self._last_queued = bool(feed.deliveries)  # a redelivery sends what it was given, then closes
+        self._next_sequence = 1
         self._delivered = 0
 
     @workflow.signal(name=ENQUEUE_SIGNAL)
@@ -41,7 +43,7 @@ class WebhookDeliveryWorkflow:
         # A retried publish signals again: each delivery goes out once.
         if item.delivery_id not in self._seen:
             self._seen.add(item.delivery_id)
-            self._queue.append(item.delivery_id)
+            self._queue.append(item)
         self._last_queued = self._last_queued or item.last
 
     @workflow.run
@@ -51,12 +53,31 @@ class WebhookDeliveryWorkflow:
                 if self._last_queued:
                     break
                 try:
-                    await workflow.wait_condition(lambda: bool(self._queue), timeout=feed.idle_timeout)
+                    await workflow.wait_condition(
+                        lambda: bool(self._queue), timeout=feed.gap_patience + feed.idle_timeout
+                    )
                 except TimeoutError:
                     break  # a later event starts a new queue
-            await self._deliver(self._queue.pop(0), feed)
+            item = await self._next_in_order(feed)
+            await self._deliver(item.delivery_id, feed)
+            if item.sequence:
+                self._next_sequence = item.sequence + 1
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._delivered
+
+    async def _next_in_order(self, feed: DeliveryFeed) -> QueuedDelivery:
+        """The queued event with the lowest sequence, after waiting a little for an earlier one still on its way."""
+        if min(item.sequence for item in self._queue) > self._next_sequence:
+            try:
+                await workflow.wait_condition(
+                    lambda: any(item.sequence <= self._next_sequence for item in self._queue),
+                    timeout=feed.gap_patience,
+                )
+            except TimeoutError:
+                pass  # lost for good, or the endpoint subscribed mid-order: go on with what is here
+        item = min(self._queue, key=lambda queued: queued.sequence)  # the first of equals: arrival order
+        self._queue.remove(item)
+        return item
 
     async def _deliver(self, delivery_id: str, feed: DeliveryFeed) -> None:
         retry = feed.retry

@@ -46,7 +46,9 @@ class PublishActivities:
                 id=delivery_workflow_id(endpoint_id, event.order_id),
                 task_queue=activity.info().task_queue,
                 start_signal=ENQUEUE_SIGNAL,
-                start_signal_args=[QueuedDelivery(delivery_id=delivery_id, last=event.type in FINAL_EVENTS)],
+                start_signal_args=[
+                    QueuedDelivery(delivery_id=delivery_id, last=event.type in FINAL_EVENTS, sequence=event.sequence)
+                ],
             )
         log.info(
             "event %s queued for %d endpoint(s)", event.type.value, len(deliveries), extra={"order_id": event.order_id}

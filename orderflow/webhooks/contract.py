@@ -38,11 +38,14 @@ class DeliveryFeed(BaseModel):
     manual: bool = False
     # The queue closes after the order's last event, or after this long with nothing to send.
     idle_timeout: timedelta = timedelta(days=14)
+    # How long a later event waits for an earlier one still being published (publishes run side by side).
+    gap_patience: timedelta = timedelta(seconds=30)
 
 
 class QueuedDelivery(BaseModel):
     delivery_id: str
     last: bool = False  # the order's final event: nothing follows
+    sequence: int = 0  # the event's place among the order's events (1, 2, 3 ...); 0: no order to keep
 
 
 class DeliverWebhook(BaseModel):
