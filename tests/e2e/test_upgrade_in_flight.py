@@ -2,7 +2,8 @@
 git), those workers stop mid-flight, this release's workers take over, and every order ends where its path
 leads, with no workflow task failing on the way.
 
-The previous release is the code that recorded `tests/workflows/histories/v1` (its SOURCE_COMMIT)."""
+The previous release is the code that recorded the second-newest folder of `tests/workflows/histories`
+(its SOURCE_COMMIT): the newest one is this release's own (test_history_rules.py holds it to the code)."""
 
 import asyncio
 import io
@@ -30,12 +31,12 @@ from orderflow.storefront import start_order
 from orderflow.temporal import connect
 from tests.e2e.test_stack import free_port
 from tests.workflows.harness import make_order
-from tests.workflows.record_histories import HISTORIES
+from tests.workflows.test_replay import RELEASES
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-PREVIOUS_RELEASE = (HISTORIES / "v1" / "SOURCE_COMMIT").read_text().strip()
+PREVIOUS_RELEASE = (RELEASES[-2] / "SOURCE_COMMIT").read_text().strip()
 DAY = 30  # seconds in a compressed delivery day: long enough to act within one on a busy machine
 OPERATOR = {"operator_id": "ops-1", "reason": "courier mistyped the code"}
 
