@@ -1,8 +1,10 @@
 """Synthetic ID documents that the tests draw themselves: a German-style ID card (TD1) and a passport page (TD3).
 
 Each document has a card background with fine guilloche lines, printed data, a real face photo
-(tests/fixtures/faces) and an MRZ set in a monospaced grid with OpenCV's built-in sans font, the way
-OCR-B is set: one character per fixed-width cell. Check digits are computed here, independently of
+(tests/fixtures/faces) and an MRZ set in OCR-B (fonts/OCRB.otf), the typeface ICAO 9303 prescribes,
+one character per fixed-width cell as on a real document. OCR-B exists so that machines tell 1, I
+and L, 0 and O, 8 and B apart: set in a general-purpose sans, a genuine card misreads in ways no
+real card does. Check digits are computed here, independently of
 the code under test, and can be broken on purpose.
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 # The real face photographs live with the test fixtures, with their provenance.
 FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
@@ -21,6 +24,8 @@ FACE_BOXES = {"obama_1": (360, 133, 255, 255), "obama_2": (171, 291, 270, 270), 
 
 INK = (40, 30, 25)
 _SANS = cv2.FontFace("sans")
+_OCR_B = Path(__file__).resolve().parent / "fonts" / "OCRB.otf"
+_OCR_B_ADVANCE = 0.723  # OCR-B's fixed advance width, in em
 
 
 @dataclass(frozen=True)
@@ -134,12 +139,22 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], size: int, color=INK
     cv2.putText(img, text, org, color, _SANS, size, weight)
 
 
-def _mrz(
-    img: np.ndarray, lines: list[str], left: int, first_baseline: int, pitch: int, line_gap: int, size: int
-) -> None:
+def _mrz(img: np.ndarray, lines: list[str], left: int, first_baseline: int, pitch: int, line_gap: int) -> None:
+    """Each character in its own `pitch`-wide cell, the font sized so that its advance fills the cell."""
+    font = _ocr_b(round(pitch / _OCR_B_ADVANCE))
+    canvas = Image.fromarray(img)
+    draw = ImageDraw.Draw(canvas)
     for row, line in enumerate(lines):
         for col, char in enumerate(line):
-            _text(img, char, (left + col * pitch, first_baseline + row * line_gap), size, (20, 20, 20), 500)
+            draw.text(
+                (left + col * pitch, first_baseline + row * line_gap), char, fill=(20, 20, 20), font=font, anchor="ls"
+            )
+    img[:] = np.asarray(canvas)
+
+
+@cache
+def _ocr_b(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_OCR_B), size)
 
 
 def _field(img: np.ndarray, label: str, value: str, x: int, y: int, size: int = 26) -> None:
@@ -170,7 +185,7 @@ def card_back(doc: Document) -> np.ndarray:
     _field(card, "Augenfarbe / Eye colour", "GRÜN", 260, 140, 24)
     _field(card, "Behörde / Authority", "STADT KÖLN", 540, 140, 24)
     cv2.rectangle(card, (0, 318), (856, 540), (226, 234, 238), -1)  # the MRZ band is kept plain
-    _mrz(card, mrz_lines(doc), left=42, first_baseline=390, pitch=25, line_gap=56, size=36)
+    _mrz(card, mrz_lines(doc), left=42, first_baseline=390, pitch=25, line_gap=56)
     return card
 
 
@@ -185,7 +200,7 @@ def passport_page(doc: Document) -> np.ndarray:
     _field(page, "Gültig bis / Date of expiry", doc.expiry.strftime("%d.%m.%Y"), 450, 440, 30)
     _field(page, "Pass-Nr. / Passport No.", doc.number, 850, 170, 30)
     cv2.rectangle(page, (0, 680), (1250, 880), (220, 232, 226), -1)
-    _mrz(page, mrz_lines(doc), left=50, first_baseline=760, pitch=26, line_gap=70, size=38)
+    _mrz(page, mrz_lines(doc), left=50, first_baseline=760, pitch=26, line_gap=70)
     return page
 
 
