@@ -13,3 +13,6 @@ CHECK_UNAVAILABLE_SAID_ONCE = "check-unavailable-said-once"
 OUR_DOWNTIME_COSTS_NO_ATTEMPT = "our-downtime-costs-no-attempt"
 # A high-value order whose photos passed without a passed liveness check goes to a human (video call).
 HIGH_VALUE_NEEDS_LIVENESS = "high-value-needs-liveness"
+# Waiting until a moment that has passed still starts a (1 ms) timer: whether it has passed is read from a clock
+# that a live worker and a later replay may see differently. Checked once at the start of an order.
+TIMER_EVEN_IF_LATE = "timer-even-if-late"
