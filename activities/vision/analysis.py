@@ -32,6 +32,9 @@ class ImageAnalysis:
     mrz_lines: list[str] | None = None
     mrz_found: bool = False  # an MRZ-shaped zone, read or not
     embedding: np.ndarray | None = None  # of the (best) face, for the face match
+    # A passport page's face, embedded only if the page is sorted in as the front: a customer sends the
+    # page twice, and the second photo is read for its MRZ, never matched.
+    deferred_face: Face | None = None
     measurements: list[Measurement] = field(default_factory=list)
     notes: list[ImageProblem] = field(default_factory=list)  # measured where they stop no check
     mrz_checks_valid: bool | None = None  # set once the MRZ text has been checked
@@ -109,7 +112,10 @@ def _analyze_document(
     if zone is not None and result.usable:
         result.mrz_lines = mrz_zone.read(flat, zone, models.recognizer)
     if best is not None and result.usable:
-        result.embedding = faces.embed(flat, best, models)
+        if zone is None:
+            result.embedding = faces.embed(flat, best, models)
+        else:
+            result.deferred_face = best
     return result
 
 

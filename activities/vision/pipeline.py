@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from activities.vision import document_checks, face_match, slots
+from activities.vision import document_checks, face_match, faces, slots
 from activities.vision.analysis import ImageAnalysis, analyze
 from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
@@ -33,6 +33,8 @@ def identify(
         return _result([Reason.WRONG_IMAGE_COUNT], [], None, None)
     analyses = _analyze_all(request.image_refs, load, models, limits, heartbeat)
     found = slots.assign(analyses)
+    if found.front is not None:
+        _embed_deferred(found.front, models)
     reasons = _slot_reasons(found, analyses)
 
     layout = None
@@ -87,6 +89,11 @@ def _analyze_all(
         for done, _ in enumerate(as_completed(futures), start=1):
             heartbeat(f"analysed {done} of {len(refs)} images")
         return [future.result() for future in futures]
+
+
+def _embed_deferred(item: ImageAnalysis, models: VisionModels) -> None:
+    if item.embedding is None and item.deferred_face is not None and item.face_image is not None:
+        item.embedding = faces.embed(item.face_image, item.deferred_face, models)
 
 
 def _mrz_source(found: slots.Slots, request: PhotoIdentInput) -> ImageAnalysis | None:
