@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     delivery_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(default=[1, 2, 3, 4, 5, 6], min_length=1)
     delivery_day_start: time = time(8, 0)
     compressed_day: timedelta | None = None
+    reschedule_late_days: bool = False  # see OrderPolicy: experimental until the clock is read deterministically
 
     sendgrid_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("SENDGRID_API_KEY", "ORDERFLOW_SENDGRID_API_KEY")
@@ -101,6 +102,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"  # json: one object per line, for log shippers
 
+    # --- Staff pages: agent console and courier page ---
+    # The agents' video tool, e.g. "https://meet.example/{session_id}": the console links each claimed call
+    # there. Empty: the console shows the session id as the room to open in the tool.
+    video_call_url: str = ""
+
     # --- Webhooks: signed order events to the storefront's endpoints (docs/webhooks.md) ---
     # Lets endpoints on loopback and private addresses, over plain http, be registered and called:
     # for tests and a developer's own receiver only; production refuses it.
@@ -121,11 +127,6 @@ class Settings(BaseSettings):
                 "production refuses ORDERFLOW_WEBHOOKS_ALLOW_PRIVATE: webhooks go to public https endpoints only"
             )
         return self
-
-    # --- Staff pages: agent console and courier page ---
-    # The agents' video tool, e.g. "https://meet.example/{session_id}": the console links each claimed call
-    # there. Empty: the console shows the session id as the room to open in the tool.
-    video_call_url: str = ""
 
     @field_validator("compressed_day", mode="before")
     @classmethod

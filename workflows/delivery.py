@@ -95,13 +95,16 @@ class Delivery(OrderBase):
         # a second at least) means no worker could run the order then.
         return min(timedelta(minutes=1), max(timedelta(seconds=1), (day.ends_at - day.starts_at) / 10))
 
+    def _judge_late_days(self) -> bool:
+        return self._policy.reschedule_late_days or not self._late_days_by_policy
+
     def _too_late_for(self, day: DeliveryDay) -> bool:
-        return workflow.now() >= day.ends_at - self._lateness_allowed(day)
+        return self._judge_late_days() and workflow.now() >= day.ends_at - self._lateness_allowed(day)
 
     def _our_downtime_spoiled(self, attempt: DeliveryAttempt) -> bool:
         """The day ended without a handover because of us: we ran late at its end, or a courier was turned away."""
         late = workflow.now() - attempt.day.ends_at > self._lateness_allowed(attempt.day)
-        return late or attempt.courier_turned_away
+        return (self._judge_late_days() and late) or attempt.courier_turned_away
 
     def _downtime_note(self, attempt: DeliveryAttempt) -> str:
         if attempt.courier_turned_away:

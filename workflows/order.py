@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.liveness import Liveness
     from workflows.online_ident import OnlineIdent
     from workflows.order_base import iso
-    from workflows.patches import TIMER_EVEN_IF_LATE
+    from workflows.patches import LATE_DAYS_BY_POLICY, TIMER_EVEN_IF_LATE
     from workflows.refusals import refuse
 
 
@@ -46,6 +46,8 @@ class OrderWorkflow(OnlineIdent, Delivery, Liveness):
     async def run(self, order: OrderInput) -> OrderStatus:
         # Checked once, first thing: the answer holds for the order's whole life, whatever its clock says later.
         self._timer_even_if_late = workflow.patched(TIMER_EVEN_IF_LATE)
+        # Orders from before this check judged late days by the clock always; newer ones only when the policy says so.
+        self._late_days_by_policy = workflow.patched(LATE_DAYS_BY_POLICY)
         if order.policy is None:
             self._policy = await workflow.execute_activity(
                 LOAD_ORDER_POLICY, result_type=OrderPolicy, **activity_options.STORE

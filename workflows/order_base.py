@@ -68,6 +68,7 @@ class OrderBase:
         self._outage_told = False  # the customer heard once that the photo check is down
         # The frame of a passed liveness check: the photo check compares the ID with it instead of an upload.
         self._live_portrait_ref: str | None = None
+        self._late_days_by_policy = False  # set at the start of run(), like the next one
         self._timer_even_if_late = False  # set at the start of run(): orders that began before replay without it
         self._webhook_events = 0  # 1, 2, 3 ... per order: endpoints' queues deliver in this order
 

@@ -16,3 +16,6 @@ HIGH_VALUE_NEEDS_LIVENESS = "high-value-needs-liveness"
 # Waiting until a moment that has passed still starts a (1 ms) timer: whether it has passed is read from a clock
 # that a live worker and a later replay may see differently. Checked once at the start of an order.
 TIMER_EVEN_IF_LATE = "timer-even-if-late"
+# Checked once at an order's start: whether a late day counts as our downtime is judged by the clock only when the
+# policy's `reschedule_late_days` says so (the clock can read differently live and on replay).
+LATE_DAYS_BY_POLICY = "late-days-by-policy"

@@ -20,7 +20,7 @@ DAY = timedelta(seconds=6)
 
 @pytest.fixture
 def short_days(settings):
-    return settings.model_copy(update={"compressed_day": DAY})
+    return settings.model_copy(update={"compressed_day": DAY, "reschedule_late_days": True})
 
 
 async def until(env, moment: datetime) -> None:
