@@ -114,16 +114,7 @@ class DevStack:
 
     def stop(self) -> None:
         # Workers and API first, so they finish in-flight work against a server that is still up.
-        for name in ("api", "retention", "workers", "temporal"):
-            process = self.processes.pop(name, None)
-            if process is None or process.poll() is not None:
-                continue
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_in_order(self.processes, ("api", "retention", "workers", "temporal"))
 
     def wait(self) -> None:
         """Blocks until Ctrl-C or until a process dies, then stops everything."""
@@ -136,6 +127,20 @@ class DevStack:
             print("\norderflow: stopping ...", file=sys.stderr)
         finally:
             self.stop()
+
+
+def stop_in_order(processes: dict[str, subprocess.Popen[bytes]], names: tuple[str, ...]) -> None:
+    """SIGINT to each named process in turn (a graceful stop), SIGKILL to one that takes longer than 20 s."""
+    for name in names:
+        process = processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            continue
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _stop_on_signals() -> None:

@@ -1,20 +1,17 @@
 """The API with a vision queue that answers `liveness_check`: in the test's loop (httpx) or on a socket (Chromium)."""
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.main import create_app
 from orderflow.links import LinkPurpose, sign
 from orderflow.settings import Settings
-from orderflow.temporal import data_converter
 from tests.api.stack import LiveStack, api_settings
 from tests.workflows.liveness_harness import LivenessRig, liveness_order_worker
 
@@ -51,22 +48,8 @@ class LivenessLiveStack(LiveStack):
         self.liveness_check = liveness_check
         self.rig: LivenessRig | None = None
 
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        client = await Client.connect(self.target, data_converter=data_converter(self.base_settings))
+    @asynccontextmanager
+    async def _workers(self, client: Client) -> AsyncIterator[Any]:
         async with liveness_order_worker(client, self.base_settings, self.liveness_check) as rig:
             self.rig = rig
-            self.settings = api_settings(self.base_settings, rig.task_queue)
-            app = create_app(self.settings, temporal=client)
-            config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-            server = uvicorn.Server(config)
-            serving = asyncio.create_task(server.serve())
-            while not server.started:
-                if serving.done():
-                    serving.result()  # raises what stopped it
-                await asyncio.sleep(0.05)
-            self._ready.set()
-            await self._stop.wait()
-            server.should_exit = True
-            await serving
+            yield rig

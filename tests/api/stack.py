@@ -13,6 +13,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import uvicorn
@@ -123,6 +124,13 @@ class LiveStack:
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=30)
 
+    @asynccontextmanager
+    async def _workers(self, client: Client) -> AsyncIterator[Any]:
+        """The workers behind the API (anything with a `task_queue`): the shared harness's by default."""
+        async with running_order_worker(client, self.engine, self.base_settings) as h:
+            self.harness = h
+            yield h
+
     def _run(self) -> None:
         try:
             asyncio.run(self._main())
@@ -134,9 +142,8 @@ class LiveStack:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         client = await Client.connect(self.target, data_converter=data_converter(self.base_settings))
-        async with running_order_worker(client, self.engine, self.base_settings) as h:
-            self.harness = h
-            self.settings = api_settings(self.base_settings, h.task_queue)
+        async with self._workers(client) as workers:
+            self.settings = api_settings(self.base_settings, workers.task_queue)
             app = create_app(self.settings, temporal=client)
             config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
             server = uvicorn.Server(config)

@@ -22,7 +22,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from orderflow import task_queues
-from orderflow.devstack import DevStack
+from orderflow.devstack import DevStack, stop_in_order
 from orderflow.settings import Settings
 
 STARTUP_SECONDS = 120.0  # a busy 2-core machine imports OpenCV and deepface slowly
@@ -154,16 +154,7 @@ class StackProcesses:
         return seconds
 
     def stop(self) -> None:
-        for name in ("api", "workers", "other-workers", "temporal"):
-            process = self.processes.pop(name, None)
-            if process is None or process.poll() is not None:
-                continue
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_in_order(self.processes, ("api", "workers", "other-workers", "temporal"))
 
     def rss_mb(self, name: str) -> float:
         """Resident memory of the process (and its children), from /proc."""
