@@ -1,7 +1,6 @@
 """Per-customer export and erasure of the personal data in the store and the blob store (GDPR).
 
-    python -m orderflow.privacy export --customer-no K-555001 [--out data.json]
-    python -m orderflow.privacy erase --customer-no K-555001
+Reached through the operators' `/privacy` routes and `python -m orderflow.cli.privacy`.
 
 Erasure keeps the order rows (commercial records) under a random placeholder instead of the
 customer number, drops what identifies or describes the person (message addresses and texts,
@@ -10,10 +9,7 @@ in the audit trail, which is append-only and holds no personal data. It is refus
 the customer's orders is still running: the workflow still needs that data.
 """
 
-import argparse
-import getpass
 import secrets
-import sys
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,7 +18,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from orderflow.blobs import BlobStore
-from orderflow.settings import Settings, get_settings
 from orderflow.stages import FINAL
 from orderflow.store.audit import AuditEvent, AuditEventPublic, AuditKind
 from orderflow.store.codes import DeliveryCode
@@ -143,34 +138,3 @@ def _delete(session: Session, table: type[IdentAttempt] | type[DeliveryCode], or
 
 def _audit(order: Order, actor: str, note: str, at: datetime) -> AuditEvent:
     return AuditEvent(order_id=order.order_id, kind=AuditKind.PRIVACY, stage=order.stage, actor=actor, note=note, at=at)
-
-
-def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
-    from orderflow.store.engine import create_schema, make_engine
-
-    parser = argparse.ArgumentParser(prog="python -m orderflow.privacy", description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=["export", "erase"])
-    parser.add_argument("--customer-no", required=True)
-    parser.add_argument("--out", help="export: write the JSON here instead of standard output")
-    args = parser.parse_args(argv)
-    settings = settings or get_settings()
-    engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
-    blobs = BlobStore(settings.blob_path)
-    actor = f"cli:{getpass.getuser()}"[:64]
-    if args.action == "export":
-        data = export_customer(engine, blobs, args.customer_no, actor).model_dump_json(indent=2)
-        if args.out:
-            with open(args.out, "w", encoding="utf-8") as out:
-                out.write(data + "\n")
-        else:
-            print(data)
-        return
-    try:
-        print(erase_customer(engine, blobs, args.customer_no, actor).model_dump_json(indent=2))
-    except OrdersInProgress as running:
-        sys.exit(f"refused: {running}")
-
-
-if __name__ == "__main__":
-    main()

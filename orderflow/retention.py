@@ -2,26 +2,19 @@
 to their order (a decision that never came, a worker that was down). Each order it clears gets
 a row in the audit trail.
 
-    python -m orderflow.retention                 # one sweep
-    python -m orderflow.retention --every PT1H    # sweep, sleep, repeat until Ctrl-C
+Run by `python -m orderflow.cli.retention`.
 """
 
-import argparse
-import logging
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from pydantic import TypeAdapter
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from orderflow.blobs import BlobStore
-from orderflow.startup import load_settings
 from orderflow.store.audit import AuditEvent, AuditKind
 from orderflow.store.orders import Order
 
-log = logging.getLogger("orderflow.retention")
 ACTOR = "retention"
 
 
@@ -62,27 +55,8 @@ def _audit(engine: Engine, removed: Counter[str], retention: timedelta, at: date
         session.commit()
 
 
-def main() -> None:
-    from orderflow.store.engine import create_schema, make_engine
-
-    parser = argparse.ArgumentParser(prog="python -m orderflow.retention", description=__doc__.split("\n")[0])
-    parser.add_argument("--every", type=TypeAdapter(timedelta).validate_python, help="ISO 8601 duration, e.g. PT1H")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = load_settings()
-    engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
-    blobs = BlobStore(settings.blob_path)
-    try:
-        while True:
-            removed = sweep(engine, blobs, settings.image_retention)
-            log.info("deleted %s image(s) of %s order(s)", sum(removed.values()), len(removed))
-            if args.every is None:
-                return
-            time.sleep(args.every.total_seconds())
-    except KeyboardInterrupt:
-        pass
-
-
 if __name__ == "__main__":
+    # orderflow/devstack.py still starts the sweeper under this module's name.
+    from orderflow.cli.retention import main
+
     main()

@@ -1,1 +1,2 @@
-"""Tools for operators: stuck orders and cluster setup (`python -m orderflow.ops --help`)."""
+"""What operators ask of the running orders: stuck orders, unconfirmed messages (the API's `/ops` routes
+and `python -m orderflow.cli.ops`)."""

@@ -1,13 +1,9 @@
 """Schema changes through Alembic: `migrate(engine)` brings any database to the newest revision.
 
-Every process that uses the store calls it at start (through `create_schema`), so several may
-run it at once: PostgreSQL serialises them with an advisory lock, SQLite with a lock file.
-
-    python -m orderflow.store.schema upgrade [revision]     (default: head)
-    python -m orderflow.store.schema downgrade <revision>   (e.g. base)
+Every process that uses the store calls it at start, so several may run it at once: PostgreSQL
+serialises them with an advisory lock, SQLite with a lock file. By hand: `python -m orderflow.cli.schema`.
 """
 
-import argparse
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,26 +71,3 @@ def _exclusive(engine: Engine) -> Iterator[None]:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
     else:
         yield
-
-
-def main() -> None:
-    from orderflow.startup import load_settings
-    from orderflow.store.engine import make_engine
-
-    parser = argparse.ArgumentParser(prog="python -m orderflow.store.schema", description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=["upgrade", "downgrade"])
-    parser.add_argument("revision", nargs="?", default=None)
-    args = parser.parse_args()
-    # The compose `setup` job runs this first: a refusal here names the variables to set.
-    engine = make_engine(load_settings().sqlalchemy_url)
-    if args.action == "upgrade":
-        migrate(engine, args.revision or "head")
-    elif args.revision is None:
-        parser.error("downgrade needs a revision, e.g. base")
-    else:
-        downgrade(engine, args.revision)
-    print(f"database at revision {current_revision(engine)}")
-
-
-if __name__ == "__main__":
-    main()

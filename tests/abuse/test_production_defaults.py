@@ -171,7 +171,7 @@ def test_every_worker_refuses_to_start_without_production_settings(tmp_path, mod
 
 
 @pytest.mark.parametrize(
-    "command", [["orderflow.store.schema", "upgrade"], ["orderflow.retention"]], ids=["schema", "retention"]
+    "command", [["orderflow.cli.schema", "upgrade"], ["orderflow.cli.retention"]], ids=["schema", "retention"]
 )
 def test_the_setup_job_and_the_image_sweeper_refuse_the_same_way(tmp_path, command):
     started = run([sys.executable, "-m", *command], process_env(ORDERFLOW_DATA_DIR=str(tmp_path)), tmp_path)

@@ -54,8 +54,8 @@ def resolve(value: str, env: dict[str, str]) -> str:
 def test_the_stack_has_its_services():
     assert set(SERVICES) == {"postgresql", "temporal", "temporal-ui", *ONE_SHOTS, *APP_SERVICES}
     assert SERVICES["temporal"]["environment"]["DB"] == "postgres12"
-    assert "orderflow.ops setup-search-attributes" in " ".join(SERVICES["setup"]["command"])
-    assert "orderflow.store.schema upgrade" in " ".join(SERVICES["setup"]["command"])
+    assert "orderflow.cli.ops setup-search-attributes" in " ".join(SERVICES["setup"]["command"])
+    assert "orderflow.cli.schema upgrade" in " ".join(SERVICES["setup"]["command"])
     commands = {name: " ".join(SERVICES[name]["command"]) for name in APP_SERVICES - {"setup"}}
     assert commands == {
         "api": "uvicorn api.main:app --host 0.0.0.0 --port 8000",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
@@ -18,6 +18,7 @@ from orderflow.records import (
     RecordStageChange,
     RecordVideoSession,
 )
+from orderflow.store.audit import AuditEvent
 from orderflow.store.codes import DeliveryCode
 from orderflow.store.outbox import SentMessage
 
@@ -63,3 +64,9 @@ def customer_with_an_order(engine: Engine, blobs: BlobStore, stage: str = "deliv
         blobs.write_chunks(ref, [b"image"])
         customer.images.append(ref)
     return customer
+
+
+def audit_notes(engine: Engine, order_id: str) -> list[tuple[str, str]]:
+    with Session(engine) as session:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.order_id == order_id, AuditEvent.kind == "privacy"))
+        return [(row.actor, row.note) for row in rows]

@@ -1,12 +1,10 @@
-"""Per-customer export and erasure (GDPR): library, CLI and operator endpoint."""
+"""Per-customer export and erasure (GDPR): library and operator endpoint (the CLI: tests/cli/test_privacy.py)."""
 
-import json
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api import errors
@@ -15,18 +13,11 @@ from api.routes import privacy as privacy_routes
 from orderflow import privacy
 from orderflow.delivery_codes import find_code
 from orderflow.settings import Settings
-from orderflow.store.audit import AuditEvent
 from orderflow.store.ident import IdentAttempt, VideoSession
 from orderflow.store.orders import Order
 from orderflow.store.outbox import SentMessage
 from tests.privacy.codec_api import OPERATOR
-from tests.privacy.customer_data import customer_with_an_order
-
-
-def audit_notes(engine: Engine, order_id: str) -> list[tuple[str, str]]:
-    with Session(engine) as session:
-        rows = session.exec(select(AuditEvent).where(AuditEvent.order_id == order_id, AuditEvent.kind == "privacy"))
-        return [(row.actor, row.note) for row in rows]
+from tests.privacy.customer_data import audit_notes, customer_with_an_order
 
 
 def test_export_holds_everything_stored_about_the_customer(any_engine, blobs):
@@ -76,19 +67,6 @@ def test_erasure_waits_until_the_orders_are_finished(any_engine, blobs):
 
     assert refused.value.order_ids == [customer.order_id]
     assert all(blobs.path(ref).exists() for ref in customer.images)
-
-
-def test_cli_exports_and_erases(sqlite_engine, blobs, tmp_path, capsys):
-    customer = customer_with_an_order(sqlite_engine, blobs)
-    settings = Settings(env="test", database_url=str(sqlite_engine.url), blob_dir=blobs.root)
-
-    privacy.main(["export", "--customer-no", customer.customer_no, "--out", str(tmp_path / "export.json")], settings)
-    privacy.main(["erase", "--customer-no", customer.customer_no], settings)
-
-    exported = json.loads((tmp_path / "export.json").read_text())
-    assert exported["orders"][0]["messages"][0]["to_email"] == "erika@example.org"
-    assert json.loads(capsys.readouterr().out)["images_deleted"] == 2
-    assert [actor.startswith("cli:") for actor, _ in audit_notes(sqlite_engine, customer.order_id)] == [True, True]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`python -m orderflow.ops`: stuck orders in the terminal, search attributes on any cluster."""
+"""`python -m orderflow.cli.ops`: stuck orders in the terminal, search attributes on any cluster."""
 
 import asyncio
 import json
@@ -11,7 +11,7 @@ from google.protobuf.duration_pb2 import Duration
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 
 from orderflow import search_attributes
-from orderflow.ops import cli
+from orderflow.cli import ops as cli
 from orderflow.stages import Stage
 from tests.ops.conftest import indexed
 from tests.workflows.harness import make_order, running_order_worker
@@ -37,7 +37,7 @@ async def test_stuck_lists_orders_with_their_ui_links(dev_server_env, engine, se
 
 def test_bad_duration_is_refused_with_a_hint(capsys):
     exit_code = subprocess.run(
-        [sys.executable, "-m", "orderflow.ops", "stuck", "--older-than", "2 hours"], capture_output=True, text=True
+        [sys.executable, "-m", "orderflow.cli.ops", "stuck", "--older-than", "2 hours"], capture_output=True, text=True
     )
     assert exit_code.returncode == 2 and "ISO 8601" in exit_code.stderr
 
@@ -53,7 +53,7 @@ async def test_setup_search_attributes_on_a_fresh_namespace_is_idempotent(dev_se
         "ORDERFLOW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
         "ORDERFLOW_TEMPORAL_NAMESPACE": namespace,
     }
-    command = [sys.executable, "-m", "orderflow.ops", "setup-search-attributes"]
+    command = [sys.executable, "-m", "orderflow.cli.ops", "setup-search-attributes"]
 
     first = await _run_until_the_namespace_is_known(command, environment)
     again = await asyncio.to_thread(subprocess.run, command, env=environment, capture_output=True, text=True)

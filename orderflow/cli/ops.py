@@ -1,8 +1,8 @@
 """Operator commands against any Temporal cluster (connection as in orderflow/temporal.py: the Temporal
 profile and TEMPORAL_*, ORDERFLOW_TEMPORAL_ADDRESS / ORDERFLOW_TEMPORAL_NAMESPACE on top):
 
-python -m orderflow.ops stuck [--stage STAGE] [--older-than PT2H] [--json]
-python -m orderflow.ops setup-search-attributes
+python -m orderflow.cli.ops stuck [--stage STAGE] [--older-than PT2H] [--json]
+python -m orderflow.cli.ops setup-search-attributes
 """
 
 import argparse
@@ -33,7 +33,7 @@ def iso_duration(text: str) -> timedelta:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m orderflow.ops", description=__doc__.split("\n")[0])
+    root = argparse.ArgumentParser(prog="python -m orderflow.cli.ops", description=__doc__.split("\n")[0])
     commands = root.add_subparsers(dest="command", required=True)
     stuck = commands.add_parser("stuck", help="list open orders whose stage has not changed for too long")
     stuck.add_argument("--stage", choices=OPEN_STAGES, help="only this stage (default: every open stage)")
@@ -97,3 +97,7 @@ def _age(age: timedelta) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     return f"{days}d{hours:02d}h" if days else f"{hours}h{minutes:02d}m"
+
+
+if __name__ == "__main__":
+    main()

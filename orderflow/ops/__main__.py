@@ -1,3 +1,0 @@
-from orderflow.ops.cli import main
-
-main()
