@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from activities.messaging import localtime
 from orderflow import links
 from orderflow.delivery_codes import as_utc
 from orderflow.messages import Event, MessageRequest
 from orderflow.photo_ident import REASON_SIDES
 from orderflow.settings import Settings
+from orderflow.wording import localtime
 
 LOCALES = ("de", "en")
 DEFAULT_LOCALE = "de"

@@ -1,7 +1,8 @@
 """Jinja2 rendering: subject, plain-text part and HTML part of one message.
 
 Each event has one template per locale (`templates/<locale>/<event>.j2`) holding both parts as
-blocks side by side, so the two never drift apart. The same files are read by two environments:
+blocks side by side, so the two never drift apart; the phrases they share with the customer pages
+come from orderflow/wording. The same files are read by two environments:
 the HTML one escapes every value (names and reasons come from customers and couriers), the text
 one must not (a plain-text part with `&amp;` in it is wrong too).
 """
@@ -13,10 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from activities.messaging import localtime
+from orderflow.wording import PHRASES, localtime
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,7 +42,7 @@ def render(facts: dict[str, Any]) -> Rendered:
 @cache
 def _environment(html: bool) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(PHRASES)]),
         autoescape=html,
         # A name a template misspells fails the tests instead of vanishing from a customer's mail.
         undefined=StrictUndefined,

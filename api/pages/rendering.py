@@ -10,15 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, PrefixLoader
 
-import activities.messaging
-from activities.messaging import localtime
 from api.errors import ApiError
 from api.pages.staff_texts import STAFF_TEXTS
 from api.pages.texts import LANGUAGES, TEXTS
+from orderflow.wording import PHRASES, localtime
 
 PAGES = Path(__file__).parent
 STATIC = PAGES / "static"
-MAIL_TEMPLATES = Path(activities.messaging.__file__).parent / "templates"
 
 # The link token is in the address: no referrer may carry it elsewhere, no frame may show the
 # page, and nothing but our own files may load (no CDN ever sees a customer's page).
@@ -34,7 +32,7 @@ PAGE_HEADERS = {
 }
 
 _environment = Environment(
-    loader=PrefixLoader({"pages": FileSystemLoader(PAGES / "templates"), "mail": FileSystemLoader(MAIL_TEMPLATES)}),
+    loader=PrefixLoader({"pages": FileSystemLoader(PAGES / "templates"), "wording": FileSystemLoader(PHRASES)}),
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,

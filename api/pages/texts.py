@@ -1,7 +1,7 @@
 """Wording of the customer pages, German and English.
 
-Reason texts, link labels and the doorstep rules come from the e-mails' own phrase files
-(`activities/messaging/templates/<locale>/phrases.j2`), so page and mail never say it differently.
+Reason texts, link labels and the doorstep rules come from the phrase files the e-mails use too
+(`orderflow/wording/templates/<locale>/phrases.j2`), so page and mail never say it differently.
 Every state offers the next thing the customer can do themselves; no text sends them to a phone.
 """
 

@@ -4,7 +4,6 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from activities.messaging.localtime import last_valid_moment
 from api.deps import EngineDep, LinkTokenPath, SettingsDep, TemporalDep, TrackOrderDep
 from api.errors import responses
 from api.pages.rendering import render_page
@@ -14,6 +13,7 @@ from orderflow.delivery_codes import live_code
 from orderflow.links import ident_url
 from orderflow.order import IdentMethod
 from orderflow.stages import FINAL, IdentOutcome, Stage
+from orderflow.wording.localtime import last_valid_moment
 
 router = APIRouter(prefix="/track", tags=["customer"])
 

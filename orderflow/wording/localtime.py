@@ -1,7 +1,7 @@
 """Dates and times as the customer reads them: local time zone, German or English wording.
 
-Small tables instead of the system locale: worker containers rarely have de_DE installed, and a
-message must not change its wording with the host it runs on.
+Small tables instead of the system locale: containers rarely have de_DE installed, and an e-mail
+or page must not change its wording with the host it runs on.
 """
 
 from datetime import datetime, timedelta
