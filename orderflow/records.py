@@ -15,6 +15,8 @@ RECORD_ORDER = "record_order"
 RECORD_STAGE_CHANGE = "record_stage_change"
 ISSUE_DELIVERY_CODE = "issue_delivery_code"
 CHECK_DELIVERY_CODE = "check_delivery_code"
+# A local activity: the clock reading a decision branches on, recorded in history (activities/clock.py).
+READ_CLOCK = "read_clock"
 
 
 class RecordOrder(BaseModel):

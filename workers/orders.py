@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.clock import read_clock
 from activities.delivery_codes import DeliveryCodeActivities
 from activities.policy import PolicyActivities
 from activities.store import StoreActivities
@@ -31,6 +32,7 @@ def build_orders_worker(client: Client, settings: Settings) -> Worker:
         workflows=[OrderWorkflow],
         activities=[
             policy.load_order_policy,
+            read_clock,
             store.record_order,
             store.record_stage_change,
             store.record_photo_check,

@@ -43,7 +43,7 @@ class Delivery(OrderBase):
         # Hand-over to the carrier happens now (no warehouse integration yet); cancelling closes here.
         if self._cancel_reason is not None:
             return
-        day = next_delivery_day(self._policy, workflow.now(), self._started_at)
+        day = next_delivery_day(self._policy, await self._decision_clock(), self._started_at)
         self._next_day_starts_at = day.starts_at
         self._enter(
             Stage.DISPATCHED,
@@ -58,16 +58,18 @@ class Delivery(OrderBase):
         while number <= self._policy.delivery_attempts:
             await workflow.sleep(max(timedelta(0), day.starts_at - workflow.now()))
             next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
-            if self._too_late_for(day) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
+            now = await self._decision_clock()
+            if self._too_late_for(day, now) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
                 # We could not run until the day was over: no courier went out, and a code for it would be useless.
-                day = self._reschedule(number, day, why="the delivery day passed while orderflow could not run")
+                day = self._reschedule(number, day, now, why="the delivery day passed while orderflow could not run")
                 continue
             attempt = await self._start_attempt(number, day)
             while True:
                 await self._wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
                 if attempt.outcome is None:
-                    attempt.outcome = AttemptOutcome.END_OF_DAY
-                    if self._our_downtime_spoiled(attempt) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
+                    attempt.outcome = AttemptOutcome.END_OF_DAY  # before the clock's await: no handover lands now
+                    now = await self._decision_clock()
+                    if self._our_downtime_spoiled(attempt, now) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
                         attempt.outcome = AttemptOutcome.NOT_COUNTED
                 self._record_attempt(attempt)
                 if attempt.outcome == AttemptOutcome.DELIVERED:
@@ -76,7 +78,7 @@ class Delivery(OrderBase):
                     )
                     return
                 if attempt.outcome == AttemptOutcome.NOT_COUNTED:
-                    next_day = self._reschedule(number, day, why=self._downtime_note(attempt))
+                    next_day = self._reschedule(number, day, now, why=self._downtime_note(attempt))
                     break
                 self._report_failed_attempt(attempt, next_day.starts_at)
                 # Until the day ends an operator may re-open the attempt (a mistaken report, a locked code).
@@ -96,14 +98,15 @@ class Delivery(OrderBase):
         return min(timedelta(minutes=1), max(timedelta(seconds=1), (day.ends_at - day.starts_at) / 10))
 
     def _judge_late_days(self) -> bool:
-        return self._policy.reschedule_late_days or not self._late_days_by_policy
+        # With a recorded clock always; orders from before it as their policy or their age says.
+        return self._recorded_clock or self._policy.reschedule_late_days or not self._late_days_by_policy
 
-    def _too_late_for(self, day: DeliveryDay) -> bool:
-        return self._judge_late_days() and workflow.now() >= day.ends_at - self._lateness_allowed(day)
+    def _too_late_for(self, day: DeliveryDay, now: datetime) -> bool:
+        return self._judge_late_days() and now >= day.ends_at - self._lateness_allowed(day)
 
-    def _our_downtime_spoiled(self, attempt: DeliveryAttempt) -> bool:
+    def _our_downtime_spoiled(self, attempt: DeliveryAttempt, now: datetime) -> bool:
         """The day ended without a handover because of us: we ran late at its end, or a courier was turned away."""
-        late = workflow.now() - attempt.day.ends_at > self._lateness_allowed(attempt.day)
+        late = now - attempt.day.ends_at > self._lateness_allowed(attempt.day)
         return (self._judge_late_days() and late) or attempt.courier_turned_away
 
     def _downtime_note(self, attempt: DeliveryAttempt) -> str:
@@ -111,10 +114,10 @@ class Delivery(OrderBase):
             return "the courier's handover could not reach orderflow"
         return "the delivery day ended while orderflow could not run"
 
-    def _reschedule(self, number: int, day: DeliveryDay, why: str) -> DeliveryDay:
+    def _reschedule(self, number: int, day: DeliveryDay, now: datetime, why: str) -> DeliveryDay:
         """Moves the attempt to the first delivery day that is still ahead, tells the customer, returns that day."""
         next_day = next_delivery_day(self._policy, day.starts_at, self._started_at)
-        while self._too_late_for(next_day):  # we may have been down for more than a day
+        while self._too_late_for(next_day, now):  # we may have been down for more than a day
             next_day = next_delivery_day(self._policy, next_day.starts_at, self._started_at)
         self._next_day_starts_at = next_day.starts_at
         self._rescheduled_days += 1

@@ -45,8 +45,10 @@ class OnlineIdent(OrderBase):
         assert self._ident_deadline is not None
         self._enter(Stage.AWAITING_IDENT)
         reminder_at: datetime | None = self._ident_deadline - self._policy.ident_reminder_before
-        while self._ident_outcome == IdentOutcome.PENDING and self._cancel_reason is None:
-            now = workflow.now()
+        while self._ident_open():
+            now = await self._decision_clock()
+            if not self._ident_open():  # decided while the clock was read
+                break
             if reminder_at is not None and now >= reminder_at:
                 reminder_at = None
                 if self._photo_submissions == 0 and self._stage == Stage.AWAITING_IDENT:
@@ -54,7 +56,7 @@ class OnlineIdent(OrderBase):
             if self._video and self._video.state == "claimed" and now >= self._video_must_finish_by():
                 self._set_video_state("expired")
                 self._record_decision(f"video session {self._video.session_id} ended without a verdict")
-                self._after_ident_try_failed(why="video_expired")
+                self._after_ident_try_failed(why="video_expired", now=now)
             if now >= self._ident_deadline and self._stage in (Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT):
                 # A running photo check or a call an agent already claimed may still finish.
                 if self._video and self._video.state == "waiting":
@@ -70,19 +72,23 @@ class OnlineIdent(OrderBase):
                 lambda seen=seen: self._changes != seen or self._cancel_reason is not None, min(wake_ups, default=None)
             )
 
-    def _past_deadline(self) -> bool:
-        return self._ident_deadline is not None and workflow.now() >= self._ident_deadline
+    def _ident_open(self) -> bool:
+        return self._ident_outcome == IdentOutcome.PENDING and self._cancel_reason is None
+
+    def _past_deadline(self, now: datetime | None = None) -> bool:
+        """Validators ask with the workflow's clock; decisions pass the recorded one (`_decision_clock`)."""
+        return self._ident_deadline is not None and (now or workflow.now()) >= self._ident_deadline
 
     def _video_must_finish_by(self) -> datetime:
         assert self._video is not None and self._video.claimed_at is not None
         return self._video.claimed_at + self._policy.video_session_max
 
     def _after_ident_try_failed(
-        self, why: str, event: Event | None = None, context: MessageContext | None = None
+        self, why: str, now: datetime, event: Event | None = None, context: MessageContext | None = None
     ) -> None:
         """After a failed photo check or an expired call: try again if time and tries allow."""
-        if self._past_deadline() or (why == "tries_used"):
-            self._decide_doorstep(why="deadline" if self._past_deadline() else why)
+        if self._past_deadline(now) or (why == "tries_used"):
+            self._decide_doorstep(why="deadline" if self._past_deadline(now) else why)
         else:
             self._enter(Stage.AWAITING_IDENT, event=event, context=context, note=why, n=self._photo_submissions)
 
@@ -106,6 +112,7 @@ class OnlineIdent(OrderBase):
         self._photo_submissions += 1
         self._enter(Stage.PHOTO_CHECK, note=f"submission {self._photo_submissions}")
         result = await self._check_photos(photos)
+        now = await self._decision_clock()
         if (
             result.verdict == PhotoVerdict.PASSED
             and self._high_value
@@ -137,7 +144,7 @@ class OnlineIdent(OrderBase):
             pass  # the run loop cancels the order; the verdict no longer matters
         elif result.verdict == PhotoVerdict.PASSED:
             self._decide_identified(IdentOutcome.PHOTO_PASSED, Event.PHOTO_IDENT_PASSED)
-        elif result.verdict == PhotoVerdict.NEEDS_REVIEW and not self._past_deadline():
+        elif result.verdict == PhotoVerdict.NEEDS_REVIEW and not self._past_deadline(now):
             # The machine could not decide: a human agent looks at it in a video call.
             self._open_video_session(note="photo check needs review")
         elif result.reasons == [CHECK_UNAVAILABLE] and workflow.patched(CHECK_UNAVAILABLE_SAID_ONCE):
@@ -145,7 +152,7 @@ class OnlineIdent(OrderBase):
             event = None if self._outage_told else Event.PHOTO_CHECK_UNAVAILABLE
             self._outage_told = True
             context: MessageContext = {"next_actions": [action.value for action in self._ident_actions()]}
-            self._after_ident_try_failed(CHECK_UNAVAILABLE.lower(), event=event, context=context)
+            self._after_ident_try_failed(CHECK_UNAVAILABLE.lower(), now, event=event, context=context)
         else:
             why = "photo_failed" if self._photo_tries_left() > 0 else "tries_used"
             context = {
@@ -153,7 +160,7 @@ class OnlineIdent(OrderBase):
                 "tries_left": self._photo_tries_left(),
                 "next_actions": [action.value for action in self._ident_actions()],
             }
-            self._after_ident_try_failed(why, event=Event.PHOTO_IDENT_FAILED, context=context)
+            self._after_ident_try_failed(why, now, event=Event.PHOTO_IDENT_FAILED, context=context)
         return PhotoSubmissionResult(
             verdict=result.verdict.value,
             reasons=result.reasons,

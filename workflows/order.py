@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.liveness import Liveness
     from workflows.online_ident import OnlineIdent
     from workflows.order_base import iso
-    from workflows.patches import LATE_DAYS_BY_POLICY, TIMER_EVEN_IF_LATE
+    from workflows.patches import LATE_DAYS_BY_POLICY, RECORDED_CLOCK, TIMER_EVEN_IF_LATE
     from workflows.refusals import refuse
 
 
@@ -48,6 +48,10 @@ class OrderWorkflow(OnlineIdent, Delivery, Liveness):
         self._timer_even_if_late = workflow.patched(TIMER_EVEN_IF_LATE)
         # Orders from before this check judged late days by the clock always; newer ones only when the policy says so.
         self._late_days_by_policy = workflow.patched(LATE_DAYS_BY_POLICY)
+        self._recorded_clock = workflow.patched(RECORDED_CLOCK)
+        if self._recorded_clock:
+            # The start event's time: the same for every worker and every replay, unlike the first task's clock.
+            self._started_at = workflow.info().workflow_start_time
         if order.policy is None:
             self._policy = await workflow.execute_activity(
                 LOAD_ORDER_POLICY, result_type=OrderPolicy, **activity_options.STORE

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.policy import OrderPolicy
     from orderflow.records import (
         DELETE_ID_IMAGES,
+        READ_CLOCK,
         RECORD_STAGE_CHANGE,
         DeleteIdImages,
         RecordStageChange,
@@ -70,6 +71,7 @@ class OrderBase:
         self._live_portrait_ref: str | None = None
         self._late_days_by_policy = False  # set at the start of run(), like the next one
         self._timer_even_if_late = False  # set at the start of run(): orders that began before replay without it
+        self._recorded_clock = False  # set at the start of run(), like the two above
         self._webhook_events = 0  # 1, 2, 3 ... per order: endpoints' queues deliver in this order
 
     @workflow.query
@@ -247,6 +249,15 @@ class OrderBase:
         for result in results:
             if isinstance(result, BaseException):
                 workflow.logger.warning("background activity failed: %s", result)
+
+    async def _decision_clock(self) -> datetime:
+        """The time to take a decision by: read once through a local activity and kept in history, because
+        `workflow.now()` can read differently live and on a later replay (activities/clock.py says when)."""
+        if not self._recorded_clock:
+            return workflow.now()
+        return await workflow.execute_local_activity(
+            READ_CLOCK, workflow.now(), result_type=datetime, **activity_options.CLOCK
+        )
 
     async def _wait_until(self, condition: Any, at: datetime | None) -> bool:
         """Waits for `condition` until `at` (forever when None); False when time ran out first."""

@@ -19,3 +19,7 @@ TIMER_EVEN_IF_LATE = "timer-even-if-late"
 # Checked once at an order's start: whether a late day counts as our downtime is judged by the clock only when the
 # policy's `reschedule_late_days` says so (the clock can read differently live and on replay).
 LATE_DAYS_BY_POLICY = "late-days-by-policy"
+# Checked once at an order's start: decisions that depend on the time (the day is over, the ident deadline has
+# passed, the reminder is due) read a clock recorded in history (a local activity), so a replay decides as the live
+# run did, and late delivery days count as our downtime again by default.
+RECORDED_CLOCK = "recorded-clock"

@@ -20,7 +20,8 @@ DAY = timedelta(seconds=6)
 
 @pytest.fixture
 def short_days(settings):
-    return settings.model_copy(update={"compressed_day": DAY, "reschedule_late_days": True})
+    # Default settings otherwise: a late day is our downtime for every new order, no setting needed.
+    return settings.model_copy(update={"compressed_day": DAY})
 
 
 async def until(env, moment: datetime) -> None:
