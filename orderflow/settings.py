@@ -15,6 +15,8 @@ from orderflow.stages import Stage
 # Development defaults; production refuses to start with any of them (see `refuse_unsafe_production`).
 DEV_SECRET = "dev-only-change-me"
 DEV_DATA_KEY = "ZGV2LW9ubHktZGF0YS1rZXktY2hhbmdlLW1lLTMyYnk="  # base64 of 32 bytes
+# The defaults of the order policy settings: OrderPolicy's own.
+POLICY_DEFAULTS = OrderPolicy()
 
 
 class Settings(BaseSettings):
@@ -44,18 +46,23 @@ class Settings(BaseSettings):
     # AES-256 key (base64) for delivery codes at rest and PII in Temporal payloads.
     data_key: str = DEV_DATA_KEY
 
-    ident_deadline: timedelta = timedelta(minutes=60)
-    ident_reminder_before: timedelta = timedelta(minutes=15)
-    video_session_max: timedelta = timedelta(minutes=20)
-    photo_tries: int = Field(default=3, ge=1, le=10)
-    code_tries: int = Field(default=5, ge=1, le=20)
-    delivery_attempts: int = Field(default=3, ge=1, le=10)
-    high_value_threshold: Decimal = Decimal("500.00")
-    timezone: str = "Europe/Berlin"
-    delivery_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(default=[1, 2, 3, 4, 5, 6], min_length=1)
-    delivery_day_start: time = time(8, 0)
-    compressed_day: timedelta | None = None
-    reschedule_late_days: bool = False  # see OrderPolicy: experimental until the clock is read deterministically
+    # The values that steer an order, one setting per OrderPolicy field. Their defaults are OrderPolicy's
+    # (written there only); the bounds are what an operator may set. Every process reads them through
+    # `order_policy()`, the policy the orders worker records in each new order's history.
+    ident_deadline: timedelta = POLICY_DEFAULTS.ident_deadline
+    ident_reminder_before: timedelta = POLICY_DEFAULTS.ident_reminder_before
+    video_session_max: timedelta = POLICY_DEFAULTS.video_session_max
+    photo_tries: int = Field(default=POLICY_DEFAULTS.photo_tries, ge=1, le=10)
+    code_tries: int = Field(default=POLICY_DEFAULTS.code_tries, ge=1, le=20)
+    delivery_attempts: int = Field(default=POLICY_DEFAULTS.delivery_attempts, ge=1, le=10)
+    high_value_threshold: Decimal = POLICY_DEFAULTS.high_value_threshold
+    timezone: str = POLICY_DEFAULTS.timezone
+    delivery_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        default=POLICY_DEFAULTS.delivery_weekdays, min_length=1
+    )
+    delivery_day_start: time = POLICY_DEFAULTS.delivery_day_start
+    compressed_day: timedelta | None = POLICY_DEFAULTS.compressed_day
+    reschedule_late_days: bool = POLICY_DEFAULTS.reschedule_late_days
 
     sendgrid_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("SENDGRID_API_KEY", "ORDERFLOW_SENDGRID_API_KEY")
@@ -163,6 +170,8 @@ class Settings(BaseSettings):
         return self.vision_deepface_home or self.data_dir / "deepface"
 
     def order_policy(self) -> OrderPolicy:
+        """The values that steer an order: what the orders worker records for each new order, and
+        what the API and the other workers read (the high-value threshold, the time zone, the timers)."""
         # Every policy field has a setting of the same name.
         return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields)))
 

@@ -1,7 +1,5 @@
 """Starting an order exactly once: what `POST /orders` and storefront scripts call."""
 
-from decimal import Decimal
-
 import anyio.to_thread
 from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowHandle
@@ -14,12 +12,10 @@ from orderflow.order import OrderInput, workflow_id_for
 from orderflow.policy import OrderPolicy
 from orderflow.store.orders import order_known
 
-DEFAULT_THRESHOLD = OrderPolicy().high_value_threshold
 
-
-def summary(order: OrderInput, high_value_threshold: Decimal) -> str:
+def summary(order: OrderInput, policy: OrderPolicy) -> str:
     """The line operators see in the Temporal UI's list: no names, no addresses."""
-    band = "high value, delivery code" if order.total >= high_value_threshold else "standard value"
+    band = "high value, delivery code" if order.total >= policy.high_value_threshold else "standard value"
     return f"Order {order.order_id} · ident {order.ident_method.value} · {band} ({order.total} {order.currency})"
 
 
@@ -27,7 +23,7 @@ async def start_order(
     client: Client,
     order: OrderInput,
     task_queue: str = task_queues.ORDERS,
-    high_value_threshold: Decimal = DEFAULT_THRESHOLD,
+    policy: OrderPolicy | None = None,
     engine: Engine | None = None,
 ) -> WorkflowHandle:
     """Starts `OrderWorkflow`; raises `temporalio.exceptions.WorkflowAlreadyStartedError` when an order
@@ -36,6 +32,9 @@ async def start_order(
     With `engine`, the store is asked first: once the namespace's retention has removed a finished
     workflow, Temporal would start a second one under its id, and the new order would meet the old
     one's delivery codes, message ledger and audit trail. The store keeps every order id.
+
+    `policy` is the shop's (`Settings.order_policy()`, what the orders worker records for the order),
+    read here for the summary's value band; an order that carries its own policy is summarised by that one.
     """
     workflow_id = workflow_id_for(order.order_id)
     if engine is not None and await anyio.to_thread.run_sync(order_known, engine, order.order_id):
@@ -48,5 +47,5 @@ async def start_order(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         result_type=OrderStatus,
-        static_summary=summary(order, high_value_threshold),
+        static_summary=summary(order, order.policy or policy or OrderPolicy()),
     )

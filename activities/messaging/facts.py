@@ -58,7 +58,7 @@ def message_facts(request: MessageRequest, settings: Settings, delivery_code: st
     valid_until = _moment(ctx, "valid_until")
     if valid_until is not None:
         valid_until = localtime.last_valid_moment(valid_until)
-    tz = ZoneInfo(settings.timezone)
+    tz = ZoneInfo(settings.order_policy().timezone)
     facts: dict[str, Any] = {
         "locale": template_locale(customer.locale),
         "tz": tz,

@@ -66,7 +66,7 @@ def render_page(
 ) -> HTMLResponse:
     """A page in the order's `locale` (see `language`); staff pages also get their own texts as `s`."""
     lang = language(request, locale)
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = ZoneInfo(request.app.state.settings.order_policy().timezone)
 
     def when(moment: datetime | None) -> str:
         return localtime.when(moment, lang, zone) if moment else ""

@@ -52,7 +52,7 @@ async def create_order(
     """Start the order's workflow; an order id that exists is refused with 409, whether its workflow
     still runs, has finished, or has long left Temporal (the store remembers every order id)."""
     try:
-        await start_order(temporal, order, settings.task_queue, settings.high_value_threshold, engine)
+        await start_order(temporal, order, settings.task_queue, settings.order_policy(), engine)
     except WorkflowAlreadyStartedError:
         raise ApiError(409, "order_exists", f"order {order.order_id} exists already") from None
     status_url = f"{settings.public_base_url}/orders/{order.order_id}"

@@ -1,10 +1,11 @@
 """Storefront: POST /orders, GET /orders/{id}, POST /orders/{id}/cancel."""
 
 import uuid
+from decimal import Decimal
 
-from orderflow.order import IdentMethod
+from orderflow.order import IdentMethod, workflow_id_for
 from orderflow.stages import Stage
-from tests.api.stack import AGENT_7, STOREFRONT
+from tests.api.stack import AGENT_7, STOREFRONT, running_api
 from tests.workflows.harness import make_order, wait_for_stage
 
 
@@ -135,3 +136,18 @@ async def test_cancel_body_is_validated(api):
     assert response.status_code == 422
     status = (await api.http.get(f"/orders/{body['order_id']}", headers=STOREFRONT)).json()
     assert status["stage"] != "cancelled"
+
+
+async def test_the_api_and_the_orders_worker_judge_the_value_by_one_policy(dev_server_env, engine, settings):
+    # Both read the shop's settings through Settings.order_policy(): a lowered threshold reaches both.
+    lowered = settings.model_copy(update={"high_value_threshold": Decimal("250.00")})
+    body = make_order(IdentMethod.NONE, unit_price="300.00").model_dump(mode="json", exclude={"policy"})
+    async with running_api(dev_server_env.client, engine, lowered) as api:
+        assert (await api.http.post("/orders", json=body, headers=STOREFRONT)).status_code == 201
+        handle = api.h.client.get_workflow_handle(workflow_id_for(body["order_id"]))
+        status = await wait_for_stage(handle, Stage.DISPATCHED)
+        summary = await (await handle.describe()).static_summary()
+        await handle.terminate("test over")
+
+    assert status.high_value
+    assert summary is not None and "high value, delivery code (300.00 EUR)" in summary

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from orderflow.policy import OrderPolicy
 from orderflow.settings import Settings
 from orderflow.temporal import connect_config
 
@@ -121,6 +122,18 @@ def test_every_app_service_gets_what_production_requires_from_the_env_file():
         for secret in SECRETS:
             # From .env, and compose refuses to start without it: never a value written here.
             assert re.fullmatch(rf"\$\{{{secret}:\?[^}}]+\}}", environment[secret]), f"{name}: {secret}"
+
+
+def test_the_api_and_every_worker_read_the_same_order_policy():
+    # A policy value given to one service alone would let the API summarise an order by one high-value
+    # threshold while the orders worker records another: policy variables only in the shared environment.
+    variables = {f"ORDERFLOW_{name.upper()}" for name in OrderPolicy.model_fields}
+    policies = {
+        name: {key: value for key, value in SERVICES[name]["environment"].items() if key in variables}
+        for name in APP_SERVICES
+    }
+
+    assert all(policy == policies["api"] for policy in policies.values()), policies
 
 
 def strings(node: object) -> list[str]:
