@@ -36,7 +36,8 @@ from orderflow.blobs import BlobStore
 from orderflow.logs import configure_logging
 from orderflow.settings import Settings
 from orderflow.startup import announce_mail_mode, load_settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.temporal_wait import connect_when_reachable
 
 DESCRIPTION = """Every order from checkout to the customer's door runs as a durable Temporal workflow.
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         announce_mail_mode(settings)
         redact_access_log()
         engine = make_engine(settings.sqlalchemy_url)
-        await anyio.to_thread.run_sync(create_schema, engine)
+        await anyio.to_thread.run_sync(migrate, engine)
         app.state.engine = engine
         app.state.blobs = BlobStore(settings.blob_path)
         # Created once: the client holds the connection and the project's data converter. The API

@@ -11,7 +11,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from orderflow import search_attributes
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.temporal import data_converter
 from tests.db import any_engine, postgres_engine, sqlite_engine  # noqa: F401  (shared database fixtures)
 
@@ -32,7 +33,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     yield engine
     engine.dispose()
 

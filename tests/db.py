@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 
 POSTGRES_URL = os.environ.get("ORDERFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -59,7 +60,7 @@ def sqlite_url(folder: Path) -> str:
 @pytest.fixture(scope="session")
 def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine = make_engine(sqlite_url(tmp_path_factory.mktemp("sqlite")))
-    create_schema(engine)
+    migrate(engine)
     yield engine
     engine.dispose()
 
@@ -68,7 +69,7 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 def postgres_engine() -> Iterator[Engine]:
     with postgres_schema("orderflow") as url:
         engine = make_engine(url)
-        create_schema(engine)
+        migrate(engine)
         yield engine
         engine.dispose()
 

@@ -8,7 +8,8 @@ from temporalio.worker import Worker
 from activities.messaging import MessagingActivities
 from orderflow import task_queues
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from workers.common import main
 
 # send_message is a plain def on this pool: each slot is one SendGrid call or outbox write.
@@ -18,7 +19,7 @@ THREADS = 8
 def build_messaging_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
     # This worker may start before the orders worker: the outbox table must exist either way.
-    create_schema(engine)
+    migrate(engine)
     return Worker(
         client,
         # `messaging`, or `messaging-<suffix>` beside an `orders-<suffix>` deployment.

@@ -12,7 +12,8 @@ from activities.store import StoreActivities
 from orderflow.blobs import BlobStore
 from orderflow.crypto import data_keys
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from workers.common import main
 from workflows.order import OrderWorkflow
 
@@ -22,7 +23,7 @@ THREADS = 8
 
 def build_orders_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     store = StoreActivities(engine, BlobStore(settings.blob_path))
     codes = DeliveryCodeActivities(engine, data_keys(settings))
     policy = PolicyActivities(settings)

@@ -14,7 +14,8 @@ from activities.webhooks.publish import PublishActivities
 from orderflow import task_queues
 from orderflow.crypto import data_keys
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.webhooks.ledger import Ledger
 from orderflow.webhooks.registry import Registry
 from workers.common import main
@@ -26,7 +27,7 @@ THREADS = 16
 
 def build_webhooks_worker(client: Client, settings: Settings) -> Worker:
     engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     registry = Registry(engine, data_keys(settings))
     ledger = Ledger(engine)
     publish = PublishActivities(client, registry, ledger, settings)

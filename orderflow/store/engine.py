@@ -6,7 +6,6 @@ from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
 from orderflow.store import audit, codes, delivery, ident, orders, outbox, webhooks  # noqa: F401  (registers the tables)
-from orderflow.store.schema import migrate
 
 
 def make_engine(url: str) -> Engine:
@@ -18,9 +17,3 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
-
-
-def create_schema(engine: Engine) -> None:
-    """Brings the database to the newest schema (Alembic `upgrade head`); kept under this name
-    because every process calls it at start."""
-    migrate(engine)

@@ -24,8 +24,6 @@ class MessageStatus(StrEnum):
 
 # Nothing left the house in these states, so a later attempt may claim the key again.
 RECLAIMABLE = (MessageStatus.DEFERRED, MessageStatus.REJECTED)
-# The customer has (or may have) the message: a second e-mail for the key is never sent.
-DELIVERED_OR_UNKNOWN = (MessageStatus.SENT, MessageStatus.CAPTURED, MessageStatus.SENDING)
 
 
 class SentMessageBase(SQLModel):

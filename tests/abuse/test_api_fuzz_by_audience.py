@@ -34,7 +34,8 @@ from orderflow.links import LinkPurpose, sign
 from orderflow.order import IdentMethod, workflow_id_for
 from orderflow.settings import Settings
 from orderflow.stages import Stage
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.storefront import start_order
 from orderflow.temporal import data_converter
 from tests.api.stack import AGENT_7, COURIER, OPERATOR_TOKEN, STOREFRONT, LiveStack, api_settings, bearer
@@ -141,7 +142,7 @@ async def _start(client: Client, task_queue: str, ident_method: IdentMethod, sta
 async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveOrders]:
     settings = Settings(env="test", data_dir=tmp_path_factory.mktemp("abuse"))
     engine: Engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=data_converter(settings)
     )
@@ -246,7 +247,7 @@ def test_no_5xx_for_any_audience(operation: Any, live: LiveOrders) -> None:
 def visibility_stack(dev_server_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(env="test", data_dir=tmp_path_factory.mktemp("abuse-visibility"))
     engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     with LiveStack(dev_server_env.client.service_client.config.target_host, engine, settings) as stack:
         yield stack.base_url
     engine.dispose()

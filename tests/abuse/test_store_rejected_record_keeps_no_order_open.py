@@ -16,8 +16,9 @@ from orderflow.commands import CancelOrder
 from orderflow.settings import Settings
 from orderflow.stages import Stage
 from orderflow.store.audit import AuditEvent
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
 from orderflow.store.orders import Order
+from orderflow.store.schema import migrate
 from tests.abuse.store_helpers import rows
 from tests.db import postgres_schema
 from tests.workflows.harness import make_order, running_order_worker
@@ -30,7 +31,7 @@ OPERATOR = "ops-" + "o" * 40
 def narrow_store() -> Iterator[tuple[Engine, str]]:
     with postgres_schema("narrowwf") as url:
         engine = make_engine(url)
-        create_schema(engine)
+        migrate(engine)
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE auditevent ALTER COLUMN actor TYPE VARCHAR(20)"))
         yield engine, url

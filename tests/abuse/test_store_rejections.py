@@ -17,9 +17,10 @@ from temporalio.testing import ActivityEnvironment
 from orderflow.photo_ident import ImageFinding, ImageKind
 from orderflow.records import RecordPhotoCheck, RecordStageChange
 from orderflow.store.audit import AuditEvent
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
 from orderflow.store.ident import IdentAttempt
 from orderflow.store.orders import Order
+from orderflow.store.schema import migrate
 from tests.abuse.store_helpers import T0, new_order, rows, run, store_on
 from tests.db import postgres_schema
 from workflows.activity_options import STORE
@@ -87,7 +88,7 @@ def narrow_actor_engine() -> Iterator[Engine]:
     """A database whose audit `actor` column is narrower than the code expects (an old or hand-edited schema)."""
     with postgres_schema("narrow") as url:
         engine = make_engine(url)
-        create_schema(engine)
+        migrate(engine)
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE auditevent ALTER COLUMN actor TYPE VARCHAR(20)"))
         yield engine

@@ -19,7 +19,8 @@ from api.main import create_app
 from examples.webhook_receiver import Receiver
 from orderflow import task_queues
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from tests.api.stack import OPERATOR_TOKEN, STOREFRONT, api_settings, bearer
 from tests.workflows.harness import Fakes
 from workers.orders import build_orders_worker
@@ -83,7 +84,7 @@ async def running_pipeline(client: Client, settings: Settings) -> AsyncIterator[
     suffix = uuid.uuid4().hex
     queue = f"{task_queues.ORDERS}-{suffix}"
     own = settings.model_copy(update={"task_queue": queue})
-    create_schema(make_engine(own.sqlalchemy_url))
+    migrate(make_engine(own.sqlalchemy_url))
     fakes = Fakes()
     workers = [
         build_orders_worker(client, own),

@@ -16,7 +16,8 @@ from api.main import create_app
 from examples.webhook_receiver import Receiver
 from orderflow.crypto import data_keys
 from orderflow.settings import Settings
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.store.webhooks import WebhookDelivery
 from orderflow.webhook_events import OrderEvent, WebhookEventType
 from orderflow.webhooks.addresses import AddressRefused, resolve
@@ -101,7 +102,7 @@ def test_delivery_refuses_a_loopback_address_in_production(tmp_path: Path, host:
     """Registered while allowed (or its DNS changed since): the try itself checks again and sends nothing."""
     allowed = webhook_settings(tmp_path)
     engine = make_engine(allowed.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     receiver = Receiver(secret="", on_event=lambda event: None)
     with receiving(receiver) as url:
         registry = Registry(engine, data_keys(allowed))

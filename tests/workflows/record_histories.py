@@ -23,7 +23,8 @@ from orderflow import search_attributes
 from orderflow.photo_ident import PhotoVerdict
 from orderflow.settings import Settings
 from orderflow.stages import Stage
-from orderflow.store.engine import create_schema, make_engine
+from orderflow.store.engine import make_engine
+from orderflow.store.schema import migrate
 from orderflow.temporal import data_converter
 from tests.conftest import BIN
 from tests.workflows.fingerprint import workflow_fingerprint
@@ -393,7 +394,7 @@ async def record(release: str, scenarios: list[Scenario], real_clock: list[RealC
         raise SystemExit(f"{folder} exists: recorded histories are never re-recorded; name a new release")
     settings = Settings(env="test", data_dir=Path(tempfile.mkdtemp()))
     engine = make_engine(settings.sqlalchemy_url)
-    create_schema(engine)
+    migrate(engine)
     recorded: dict[str, str] = {}
     for scenario in scenarios:
         env = await WorkflowEnvironment.start_time_skipping(
