@@ -66,7 +66,7 @@ class CodeCheck(BaseModel):
     expired: bool = False
 
 
-# ----- ident and delivery details for the store (issue: persistence) ------------------------------
+# ----- what the store keeps of ident and delivery: photo checks, video sessions, attempts, image deletions -----
 
 RECORD_PHOTO_CHECK = "record_photo_check"
 RECORD_VIDEO_SESSION = "record_video_session"

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     compressed_day: timedelta | None = POLICY_DEFAULTS.compressed_day
     reschedule_late_days: bool = POLICY_DEFAULTS.reschedule_late_days
 
+    # --- Customer e-mail: SendGrid, or the database outbox without a key ---
     sendgrid_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("SENDGRID_API_KEY", "ORDERFLOW_SENDGRID_API_KEY")
     )
@@ -73,8 +74,6 @@ class Settings(BaseSettings):
     # Production without a SendGrid key only when this says so: e-mail then stays in the database
     # outbox (delivery codes and signed links included) and never reaches a customer.
     mail_dry_run: bool = False
-
-    # --- Messaging (issue 4) ---
     # One SendGrid call may take this long; keep it well under the messaging activity's
     # start-to-close timeout, so a slow call ends before Temporal starts another attempt.
     sendgrid_timeout: timedelta = timedelta(seconds=10)
@@ -87,7 +86,7 @@ class Settings(BaseSettings):
     vision_deepface_home: Path | None = None  # default: data_dir / "deepface"
     vision_concurrency: int = Field(default=2, ge=1, le=16)  # photo-idents at once per vision worker
 
-    # --- Persistence and privacy (issue 6) ---
+    # --- Data at rest: the payload keys and how long ID images may stay ---
     # Id written beside every payload encrypted with ORDERFLOW_DATA_KEY. To rotate: new key, new id,
     # and the old "id:key" moves to previous_data_keys, so older histories still decrypt.
     data_key_id: str = Field(default="k1", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -95,11 +94,11 @@ class Settings(BaseSettings):
     # ID images older than this are deleted by the sweeper even if no ident decision removed them.
     image_retention: timedelta = timedelta(days=1)
 
-    # --- API (issue 5) ---
+    # --- API: the size of one uploaded photo ---
     # Per uploaded photo (413 beyond it); the ident page shrinks larger camera photos before sending.
     max_upload_bytes: int = Field(default=10_000_000, ge=1)
 
-    # --- Operations (issue 7): stuck orders, metrics, logs ---
+    # --- Operations: stuck orders, metrics, logs ---
     # How long an order may stay in a stage before operators call it stuck, per stage, as JSON with
     # ISO 8601 durations (e.g. '{"awaiting_video_agent": "PT5M"}'); overrides orderflow/ops/thresholds.py.
     stuck_thresholds: dict[Stage, timedelta] = {}
