@@ -42,11 +42,11 @@ from bench.baseline import OneActivity
 from orderflow.order import IdentMethod, workflow_id_for
 from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
-from tests.chaos.clients import Calls, RetryingClient
-from tests.chaos.paths import Tokens, World, deliver
-from tests.chaos.processes import StackProcesses
-from tests.messaging.fake_sendgrid import API_KEY, FakeSendGrid
-from tests.workflows.harness import make_order
+from stack_drivers.clients import Calls, RetryingClient
+from stack_drivers.fake_sendgrid import API_KEY, FakeSendGrid
+from stack_drivers.orders import make_order
+from stack_drivers.paths import Tokens, World, deliver
+from stack_drivers.processes import StackProcesses
 
 DAY_SECONDS = 10  # the capacity phase's compressed delivery day: orders wait on it briefly
 TOKENS = Tokens(storefront="bench-storefront-token", agent="bench-agent-token", courier="bench-courier-token")

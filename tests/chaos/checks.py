@@ -14,8 +14,8 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from orderflow.order import workflow_id_for
 from orderflow.store.outbox import MessageStatus, SentMessage
-from tests.chaos.paths import EXPECTED_END, NEEDED_EMAILS, Effect, Path
-from tests.messaging.fake_sendgrid import FakeSendGrid
+from stack_drivers.fake_sendgrid import FakeSendGrid
+from stack_drivers.paths import EXPECTED_END, NEEDED_EMAILS, Effect, Path
 
 
 @dataclass

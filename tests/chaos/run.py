@@ -20,11 +20,11 @@ import httpx
 from orderflow.order import workflow_id_for
 from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
+from stack_drivers.clients import Calls, GaveUp, RetryingClient
+from stack_drivers.fake_sendgrid import API_KEY, Answer, FakeSendGrid
+from stack_drivers.paths import DRIVERS, Path, Tokens, World
+from stack_drivers.processes import StackProcesses
 from tests.chaos.checks import Findings, check
-from tests.chaos.clients import Calls, GaveUp, RetryingClient
-from tests.chaos.paths import DRIVERS, Path, Tokens, World
-from tests.chaos.processes import StackProcesses
-from tests.messaging.fake_sendgrid import API_KEY, Answer, FakeSendGrid
 
 TOKENS = Tokens(storefront="chaos-storefront-token", agent="chaos-agent-token", courier="chaos-courier-token")
 OPERATOR_TOKEN = "chaos-operator-token"

@@ -20,7 +20,7 @@ from orderflow.order import Customer
 from orderflow.settings import Settings
 from orderflow.store.codes import DeliveryCode
 from orderflow.temporal import data_converter
-from tests.messaging.fake_sendgrid import API_KEY, FakeSendGrid
+from stack_drivers.fake_sendgrid import API_KEY, FakeSendGrid
 
 
 @pytest.fixture

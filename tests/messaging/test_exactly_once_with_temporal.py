@@ -24,8 +24,8 @@ from activities.messaging.sendgrid_delivery import SendGridDelivery
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
+from stack_drivers.fake_sendgrid import Answer, FakeSendGrid
 from tests.messaging.conftest import composer, new_order_id, request, seal_delivery_code
-from tests.messaging.fake_sendgrid import Answer, FakeSendGrid
 from tests.messaging.send_workflow import SendOneMessage
 
 CODE = "305871"

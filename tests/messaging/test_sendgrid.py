@@ -13,8 +13,8 @@ from activities.messaging import MessagingActivities
 from orderflow.messages import Event, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
+from stack_drivers.fake_sendgrid import API_KEY, Answer, FakeSendGrid
 from tests.messaging.conftest import new_order_id, request, seal_delivery_code
-from tests.messaging.fake_sendgrid import API_KEY, Answer, FakeSendGrid
 
 CODE = "731946"
 

@@ -13,8 +13,8 @@ from activities.messaging import MessagingActivities
 from orderflow.messages import Event
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
+from stack_drivers.fake_sendgrid import FakeSendGrid
 from tests.messaging.conftest import request
-from tests.messaging.fake_sendgrid import FakeSendGrid
 
 
 def test_a_key_left_sending_is_reported_unconfirmed_and_not_sent(

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import Engine
 from temporalio import activity
@@ -22,32 +21,15 @@ from orderflow.crypto import load_key
 from orderflow.delivery_codes import find_code, open_code
 from orderflow.liveness import LIVENESS_ACTIVITY, LivenessInput, LivenessResult
 from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
-from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput
+from orderflow.order import OrderInput
 from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
 from orderflow.settings import Settings
 from orderflow.stages import Stage
 from orderflow.storefront import start_order
 from orderflow.webhook_events import PUBLISH_ORDER_EVENT, OrderEvent
+from stack_drivers.orders import make_order as make_order  # the tests import the sample order from here too
 from workers.orders import build_orders_worker
 from workflows.order import OrderWorkflow
-
-
-def make_order(
-    ident_method: IdentMethod = IdentMethod.ONLINE, unit_price: str = "899.00", order_id: str | None = None
-) -> OrderInput:
-    return OrderInput(
-        order_id=order_id or f"T-{uuid.uuid4().hex[:10]}",
-        customer=Customer(
-            customer_no="K-555001",
-            first_name="Erika",
-            last_name="Mustermann",
-            date_of_birth="1964-08-12",
-            email="erika@example.org",
-        ),
-        shipping_address=Address(street="Heidestr. 17", postal_code="51147", city="Köln", country="DE"),
-        items=[Item(sku="PHONE-X", name="Smartphone X", quantity=1, unit_price=Decimal(unit_price))],
-        ident_method=ident_method,
-    )
 
 
 def photos_for(order: OrderInput) -> SubmitPhotos:

@@ -17,9 +17,9 @@ from orderflow.delivery_codes import live_code
 from orderflow.links import LinkPurpose, sign
 from orderflow.order import IdentMethod
 from orderflow.settings import Settings
+from stack_drivers.clients import RetryingClient
+from stack_drivers.orders import make_order
 from synthetic_ids.submission import standard_submission
-from tests.chaos.clients import RetryingClient
-from tests.workflows.harness import make_order
 
 FINAL = {"delivered", "returned", "cancelled"}
 
