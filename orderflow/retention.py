@@ -53,10 +53,3 @@ def _audit(engine: Engine, removed: Counter[str], retention: timedelta, at: date
                 )
             )
         session.commit()
-
-
-if __name__ == "__main__":
-    # orderflow/devstack.py still starts the sweeper under this module's name.
-    from orderflow.cli.retention import main
-
-    main()

@@ -22,7 +22,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from orderflow import task_queues
-from orderflow.devstack import DevStack, stop_in_order
+from orderflow.cli.devstack.stack import DevStack, stop_in_order
 from orderflow.settings import Settings
 
 STARTUP_SECONDS = 120.0  # a busy 2-core machine imports OpenCV and deepface slowly

@@ -8,7 +8,7 @@ import sys
 
 import httpx
 
-from orderflow.dev_banner import banner
+from orderflow.cli.devstack.banner import banner
 from orderflow.settings import Settings
 from tests.api.stack import STOREFRONT_TOKEN, LiveStack
 
@@ -27,7 +27,7 @@ def test_banner_shows_every_audience_token_and_the_first_command():
     for shown in ("shop-tok", "agent-1: agent-tok", "courier-1: courier-tok", "operator-1: ops-tok"):
         assert shown in text
     assert "http://localhost:8000/agent" in text and "http://localhost:8000/courier" in text
-    assert "python -m orderflow.devstack place-order" in text
+    assert "python -m orderflow.cli.devstack place-order" in text
 
 
 async def test_place_order_command_prints_links_that_open_the_order(dev_server_env, engine, settings):
@@ -39,7 +39,7 @@ async def test_place_order_command_prints_links_that_open_the_order(dev_server_e
             "ORDERFLOW_STOREFRONT_TOKEN": STOREFRONT_TOKEN,
         }
         command = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "orderflow.devstack", "place-order", env=env, stdout=asyncio.subprocess.PIPE
+            sys.executable, "-m", "orderflow.cli.devstack", "place-order", env=env, stdout=asyncio.subprocess.PIPE
         )
         out, _ = await asyncio.wait_for(command.communicate(), timeout=60)
 

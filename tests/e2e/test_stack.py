@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import Session, select
 
 from orderflow.blobs import BlobStore
+from orderflow.cli.devstack.stack import DevStack
 from orderflow.commands import CourierHandover, HandoverResult, OrderStatus, PhotoSubmissionResult, SubmitPhotos
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import live_code
-from orderflow.devstack import DevStack
 from orderflow.order import IdentMethod
 from orderflow.settings import Settings
 from orderflow.stages import Stage

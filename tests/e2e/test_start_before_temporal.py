@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from orderflow.devstack import DevStack
+from orderflow.cli.devstack.stack import DevStack
 from orderflow.settings import Settings
 from tests.e2e.test_stack import free_port
 

@@ -21,9 +21,9 @@ from sqlalchemy import text
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 
+from orderflow.cli.devstack.stack import DevStack
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import open_code
-from orderflow.devstack import DevStack
 from orderflow.order import IdentMethod
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine

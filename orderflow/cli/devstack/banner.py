@@ -26,6 +26,6 @@ Development tokens (sign in with them on the pages above, or send them as Bearer
   operators   {_pairs(settings.operator_tokens)}
 
 Place the example order (examples/order.json) and get its ident and tracking links:
-  .venv/bin/python -m orderflow.devstack place-order
+  .venv/bin/python -m orderflow.cli.devstack place-order
 Ctrl-C stops everything.
 """

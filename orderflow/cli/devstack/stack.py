@@ -1,7 +1,6 @@
-"""The whole dev stack in one command: Temporal dev server (persisted, with UI), the workers
-and the API, each a child process; Ctrl-C stops all of them. Also used by the end-to-end test.
-
-    python -m orderflow.devstack
+"""The dev stack's processes: Temporal dev server (persisted, with UI), the workers, the retention
+sweeper and the API, each a child process, stopped in order. Used by `python -m orderflow.cli.devstack`,
+the end-to-end tests and, through stack_drivers/processes.py, the chaos suite and the load benchmark.
 """
 
 import asyncio
@@ -15,9 +14,8 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from orderflow import dev_order, search_attributes
-from orderflow.dev_banner import banner
-from orderflow.settings import Settings, get_settings
+from orderflow import search_attributes
+from orderflow.settings import Settings
 
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 60  # a cold dev server with a fresh database file takes a few seconds
@@ -90,7 +88,7 @@ class DevStack:
 
     def start_retention_sweeper(self) -> None:
         # ID images older than ORDERFLOW_IMAGE_RETENTION go even when their order never decided.
-        self._spawn("retention", [sys.executable, "-m", "orderflow.retention", "--every", "PT1H"])
+        self._spawn("retention", [sys.executable, "-m", "orderflow.cli.retention", "--every", "PT1H"])
 
     def start_api(self) -> None:
         command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port)]
@@ -150,49 +148,3 @@ def stop_in_order(processes: dict[str, subprocess.Popen[bytes]], names: tuple[st
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both end in the orderly stop of `DevStack.wait`, also when this process
-    inherited SIGINT ignored (started in the background by a shell, or by a supervisor)."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-
-
-def main() -> None:
-    if sys.argv[1:2] == ["place-order"]:
-        place_order()
-        return
-    _stop_on_signals()
-    # A developer's own stack: the development secrets and the local outbox are fine here, and
-    # only here (settings default to production). The children inherit it (child_env).
-    os.environ.setdefault("ORDERFLOW_ENV", "dev")
-    settings = get_settings()
-    # Readable lines in a terminal; production keeps the JSON default for log shippers.
-    stack = DevStack(settings, env={"ORDERFLOW_LOG_FORMAT": os.environ.get("ORDERFLOW_LOG_FORMAT", "text")})
-    try:
-        stack.start_temporal()
-        stack.start_workers()
-        stack.start_retention_sweeper()
-        stack.start_api()
-    except BaseException:
-        stack.stop()
-        raise
-    print(banner(settings, stack.api_port, stack.ui_port), flush=True)
-    stack.wait()
-
-
-def place_order() -> None:
-    """`python -m orderflow.devstack place-order`: the example order into the running dev stack."""
-    os.environ.setdefault("ORDERFLOW_ENV", "dev")
-    settings = get_settings()
-    api_url = os.environ.get("ORDERFLOW_API_URL", f"http://localhost:{DevStack(settings).api_port}")
-    sys.exit(dev_order.main(settings, api_url))
-
-
-if __name__ == "__main__":
-    main()

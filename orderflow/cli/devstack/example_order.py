@@ -1,6 +1,6 @@
 """Placing the example order over HTTP, the way a storefront does, for a newcomer's first look:
 
-    python -m orderflow.devstack place-order            # examples/order.json, a fresh order id each time
+    python -m orderflow.cli.devstack place-order            # examples/order.json, a fresh order id each time
 
 Prints the customer's ident and tracking links and where the order shows in the Temporal UI.
 """
@@ -17,7 +17,7 @@ from urllib.parse import quote
 from orderflow.order import workflow_id_for
 from orderflow.settings import Settings
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "order.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "order.json"
 
 
 def place_order(
