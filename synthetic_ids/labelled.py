@@ -69,7 +69,12 @@ def cases(genuine: int, unreadable: int, impostor: int, tampered: int, seed: int
     """Drawn one at a time (each is a few MB of pixels while it is made); the same seed, the same set."""
     plan = [GENUINE] * genuine + [UNREADABLE] * unreadable + [IMPOSTOR] * impostor + [TAMPERED] * tampered
     for index, label in enumerate(plan):
-        yield _case(label, index, random.Random(seed * 100_003 + index))
+        yield case(label, index, seed)
+
+
+def case(label: str, index: int, seed: int = 0) -> Case:
+    """One case of a set drawn with `seed`, alone: the one at `index`, if it has this label there."""
+    return _case(label, index, random.Random(seed * 100_003 + index))
 
 
 def _case(label: str, index: int, rng: random.Random) -> Case:

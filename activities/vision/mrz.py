@@ -64,11 +64,22 @@ def parse(lines: list[str]) -> MrzData | None:
     return next((data for data in readings if data.checks_pass), readings[0])
 
 
+_Z_OR_2 = {"Z": "2", "2": "Z"}
+
+
 def number_readings(number: str) -> list[str]:
-    """The document number as read, then with O and 0 taken the other way: the one glyph to OCR, and
-    a number may hold both. A variant counts only if the number's own check digit and the composite
-    check digit both pass, which a misread passes by chance about once in a hundred."""
+    """The document number as read, then with look-alikes taken the other way. O and 0 are nearly
+    one glyph to OCR and a number may hold both: all of them at once. A Z of OCR-B is sometimes read
+    as a 2 (German numbers hold both): one position at a time, as a slip is one glyph.
+
+    A variant only shifts the sums of the number's check digit and of the composite alike, so a
+    check digit that was altered on the document is never repaired by one; a misread number whose
+    variant passes by chance is still the only field that could be wrong, and no other is compared
+    against it."""
     variants = [number, number.replace("O", "0"), number.replace("0", "O")]
+    for position, char in enumerate(number):
+        if char in _Z_OR_2:
+            variants.append(number[:position] + _Z_OR_2[char] + number[position + 1 :])
     return list(dict.fromkeys(variants))
 
 

@@ -82,3 +82,23 @@ def test_two_digit_years() -> None:
     assert to_date("311031", pivot=today, past=False) == date(2031, 10, 31)
     assert to_date("991231", pivot=today, past=False) == date(2099, 12, 31)
     assert to_date("640231", pivot=today, past=True) is None  # no 31 February
+
+
+def test_a_z_read_as_2_in_the_document_number_is_repaired_where_both_check_digits_hold() -> None:
+    # A passport of the labelled set: its number ZJ14M8FF6 was read 2J14M8FF6 on both photos of the page.
+    printed = ["P<D<<BAECKER<<LUKAS<<<<<<<<<<<<<<<<<<<<<<<<<", "ZJ14M8FF61D<<0112307M3012110<<<<<<<<<<<<<<<4"]
+    read = [printed[0], "2" + printed[1][1:]]
+
+    data = parse(read)
+
+    assert data is not None and data.checks_pass, data
+    assert data.document_number == "ZJ14M8FF6"
+
+
+def test_a_broken_number_check_digit_is_not_repaired_by_a_look_alike() -> None:
+    # ZJ14M8FF6 with its check digit altered: no reading of Z or 2 makes both the number and the composite hold.
+    altered = ["P<D<<BAECKER<<LUKAS<<<<<<<<<<<<<<<<<<<<<<<<<", "ZJ14M8FF66D<<0112307M3012110<<<<<<<<<<<<<<<4"]
+
+    data = parse(altered)
+
+    assert data is not None and not data.checks_pass
