@@ -58,6 +58,14 @@ class ImageAnalysis:
         self.problems += [note for note in self.notes if note not in self.problems]
         self.notes = []
 
+    def take_for_document_side(self, kind: ImageKind) -> None:
+        """A photo on which no document was found, sorted in as the ID side still missing: the darkness,
+        glare or blur that hid the document is what the customer can fix, and "no face" says nothing
+        about a side of an ID. With none of them, the side's own check reports what it missed."""
+        self.kind = kind
+        self.problems = [problem for problem in self.problems if problem is not ImageProblem.NO_FACE]
+        self.promote_notes()
+
 
 def analyze(ref: str, data: bytes | None, models: VisionModels, limits: ImageLimits) -> ImageAnalysis:
     if data is None:
@@ -152,6 +160,7 @@ def _analyze_photo(ref: str, image: np.ndarray, small_gray: np.ndarray, models: 
         result.judge(quality.DARK, quality.brightness(small_gray))
         if not result.problems:
             result.judge(quality.PHOTO_GLARE, quality.largest_patch_share(small_gray))
+            result.judge(quality.PHOTO_BLUR, quality.sharpness(small_gray), blocking=False)
         result.problems.append(ImageProblem.NO_FACE)
         return result
     result.kind = ImageKind.PORTRAIT

@@ -2,8 +2,9 @@
 
 What the pixels said decides first. An image that could not be classified (a back side lost in glare,
 a portrait too dark to find the face) takes a slot that is still empty by elimination: a document
-goes to the missing ID side, anything else to the portrait. Then its problems can be told as
-"retake the back side: glare" rather than "something is wrong".
+goes to the missing ID side; a photo with neither document nor face to the portrait, or, when that
+is taken, to the one ID side still missing (a card too dark to be found on a light desk). Then its
+problems can be told as "retake the back side: too dark" rather than "something is wrong".
 """
 
 from dataclasses import dataclass
@@ -43,15 +44,42 @@ def assign(analyses: list[ImageAnalysis]) -> Slots:
         else:
             leftovers.append(item)
     for item in leftovers:
+        if item.kind is ImageKind.PORTRAIT and slots.front is None and slots.back is not None:
+            _front_among_portraits(slots, item)
         if item.kind is not ImageKind.UNUSABLE:
             continue  # a second front or portrait: reported as a duplicate, never used
         if item.is_document and slots.front is None and slots.back is not None:
             slots.front, item.kind = item, ImageKind.ID_FRONT
         elif item.is_document and slots.back is None and slots.back_needed and slots.front is not None:
             slots.back, item.kind = item, ImageKind.ID_BACK
-        elif not item.is_document and slots.portrait is None and _is_decoded(item):
-            slots.portrait, item.kind = item, ImageKind.PORTRAIT
+        elif not item.is_document and _is_decoded(item):
+            _by_elimination(slots, item)
     return slots
+
+
+def _by_elimination(slots: Slots, item: ImageAnalysis) -> None:
+    """A photo with neither document nor face: the portrait if that is missing, else the one ID side
+    still missing. A card too dark or too blurred to be found is still the side the customer meant."""
+    if slots.portrait is None:
+        slots.portrait, item.kind = item, ImageKind.PORTRAIT
+    elif slots.front is None and slots.back is not None:
+        slots.front = item
+        item.take_for_document_side(ImageKind.ID_FRONT)
+    elif slots.back is None and slots.back_needed and slots.front is not None:
+        slots.back = item
+        item.take_for_document_side(ImageKind.ID_BACK)
+
+
+def _front_among_portraits(slots: Slots, item: ImageAnalysis) -> None:
+    """Two photos with a face but no document, and the front missing: a card too dark to be found still
+    shows its printed face. When only one of the two could not be used, that one is the front."""
+    portrait = slots.portrait
+    assert portrait is not None
+    if portrait.usable == item.usable:
+        return  # two selfies, or two spoilt photos: nothing tells them apart
+    front, slots.portrait = (item, portrait) if portrait.usable else (portrait, item)
+    slots.front = front
+    front.take_for_document_side(ImageKind.ID_FRONT)
 
 
 def _is_decoded(item: ImageAnalysis) -> bool:

@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from orderflow.photo_ident import ImageKind, PhotoIdentInput, PhotoVerdict
-from synthetic_ids import photos
+from synthetic_ids import lighting, photos
 from synthetic_ids.idcards import ERIKA_CARD, card_back, card_front
 from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads, store_uploads
 
@@ -192,3 +192,35 @@ def test_images_of_another_order_are_refused(vision_activities, blobs, uploads):
         ActivityEnvironment().run(vision_activities.photo_ident, request)
 
     assert refused.value.type == "InvalidPhotoIdentRequest" and refused.value.non_retryable
+
+
+@pytest.mark.parametrize(
+    ("degrade", "reason"),
+    [(lambda p: photos.dark(p, 0.15), "BACK_DARK"), (lambda p: photos.blurred(p, 7), "BACK_BLUR")],
+)
+def test_a_back_too_poor_to_be_found_as_a_document_is_still_the_back(
+    submit: Submit, uploads: Uploads, degrade, reason: str
+) -> None:
+    # On a light grey desk, a dark or blurred card no longer stands out: no document is found, only a photo.
+    on_desk = photos.photograph(card_back(ERIKA_CARD), seed=2, tilt=-5, backdrop=lighting.backdrop("desk", 0))
+
+    result = submit([uploads.front, photos.jpeg(degrade(on_desk)), uploads.portrait()])
+
+    assert result.verdict is PhotoVerdict.FAILED
+    assert result.reasons == [reason]
+    assert kinds(result) == [FRONT, BACK, PORTRAIT]
+    assert result.retry_possible is True
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0)])
+def test_a_front_too_dark_to_be_found_is_still_the_front(
+    submit: Submit, uploads: Uploads, order: tuple[int, int, int]
+) -> None:
+    # Its printed face is still found, so it looks like a second, dark portrait; the selfie is fine.
+    on_desk = photos.photograph(card_front(ERIKA_CARD), seed=1, backdrop=lighting.backdrop("desk", 0))
+    images = [photos.jpeg(photos.dark(on_desk, 0.15)), uploads.back, uploads.portrait()]
+
+    result = submit([images[i] for i in order])
+
+    assert result.reasons == ["FRONT_DARK"]
+    assert kinds(result) == [[FRONT, BACK, PORTRAIT][i] for i in order]
