@@ -18,9 +18,13 @@ LINE_HEIGHT = 48  # the network's input height
 
 
 class LineRecognizer:
-    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 1) -> None:
+        # One thread: photo-ident already runs the OCR beside dlib's work on the other images, so a
+        # second intra-op thread only competes for the same two cores, and its spin-waiting (ONNX
+        # Runtime's default) burnt as much CPU as the network itself on a loaded machine.
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
             str(model_dir / "rec" / "rec.onnx"), options, providers=["CPUExecutionProvider"]
