@@ -32,9 +32,10 @@ class ImageAnalysis:
     mrz_lines: list[str] | None = None
     mrz_found: bool = False  # an MRZ-shaped zone, read or not
     embedding: np.ndarray | None = None  # of the (best) face, for the face match
-    # A passport page's face, embedded only if the page is sorted in as the front: a customer sends the
-    # page twice, and the second photo is read for its MRZ, never matched.
+    # A passport page is sent twice. Its face is embedded only if the page is sorted in as the front, and
+    # its MRZ read only if it is the page's first photo or the first reading fails its check digits.
     deferred_face: Face | None = None
+    deferred_mrz: mrz_zone.MrzZone | None = None  # on face_image, the upright document
     measurements: list[Measurement] = field(default_factory=list)
     notes: list[ImageProblem] = field(default_factory=list)  # measured where they stop no check
     mrz_checks_valid: bool | None = None  # set once the MRZ text has been checked
@@ -117,14 +118,25 @@ def _analyze_document(
         return result  # in the dark, sharpness and glare cannot be judged
     best = max(found, key=lambda f: f.score) if found else None
     _judge_document(result, flat_gray, whole, zone, best)
-    if zone is not None and result.usable:
+    if not result.usable:
+        return result
+    if zone is None:  # an ID card's front
+        result.embedding = faces.embed(flat, best, models) if best is not None else None
+    elif best is None:  # an ID card's back
         result.mrz_lines = mrz_zone.read(flat, zone, models.recognizer)
-    if best is not None and result.usable:
-        if zone is None:
-            result.embedding = faces.embed(flat, best, models)
-        else:
-            result.deferred_face = best
+    else:  # a passport page
+        result.deferred_face, result.deferred_mrz = best, zone
     return result
+
+
+def read_deferred_mrz(item: ImageAnalysis, models: VisionModels) -> None:
+    if item.mrz_lines is None and item.deferred_mrz is not None and item.face_image is not None:
+        item.mrz_lines = mrz_zone.read(item.face_image, item.deferred_mrz, models.recognizer)
+
+
+def embed_deferred_face(item: ImageAnalysis, models: VisionModels) -> None:
+    if item.embedding is None and item.deferred_face is not None and item.face_image is not None:
+        item.embedding = faces.embed(item.face_image, item.deferred_face, models)
 
 
 def _judge_document(

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from activities.vision import document_checks, face_match, faces, slots
-from activities.vision.analysis import ImageAnalysis, analyze
+from activities.vision import document_checks, face_match, passport_pages, slots
+from activities.vision.analysis import ImageAnalysis, analyze, embed_deferred_face, read_deferred_mrz
 from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
 from activities.vision.reasons import FINAL, REVIEW, ImageProblem, Reason, image_code
@@ -34,11 +34,11 @@ def identify(
     analyses = _analyze_all(request.image_refs, load, models, limits, heartbeat)
     found = slots.assign(analyses)
     if found.front is not None:
-        _embed_deferred(found.front, models)
+        embed_deferred_face(found.front, models)  # a passport page, now known to be the front
     reasons = _slot_reasons(found, analyses)
 
     layout = None
-    source = _mrz_source(found, request)
+    source = _mrz_source(found, request, models)
     if source is not None and source.usable:
         heartbeat("checking the document")
         checked = (
@@ -83,28 +83,32 @@ def _analyze_all(
     ONNX Runtime work on the others (they release it). Heartbeats come from the calling thread,
     the one that carries the activity context."""
     with ThreadPoolExecutor(max_workers=len(refs), thread_name_prefix="photo-ident") as pool:
-        futures = [pool.submit(analyze, ref, load(ref), models, limits) for ref in refs]
+        futures = {pool.submit(analyze, ref, load(ref), models, limits): index for index, ref in enumerate(refs)}
+        early = passport_pages.EarlyWork(len(refs), pool, models)
         # Decoding, quality gates, OCR and face detection of each image: one beat as each one ends.
         heartbeat(f"analysing {len(refs)} images")
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, future in enumerate(as_completed(futures), start=1):
             heartbeat(f"analysed {done} of {len(refs)} images")
+            early.analysed(futures[future], future.result())
+        early.wait()
         return [future.result() for future in futures]
 
 
-def _embed_deferred(item: ImageAnalysis, models: VisionModels) -> None:
-    if item.embedding is None and item.deferred_face is not None and item.face_image is not None:
-        item.embedding = faces.embed(item.face_image, item.deferred_face, models)
-
-
-def _mrz_source(found: slots.Slots, request: PhotoIdentInput) -> ImageAnalysis | None:
-    """A passport's data page photographed twice has two MRZ readings: when the first does not hold
-    (an OCR slip fails a check digit), the second is read; each is held to all its check digits."""
+def _mrz_source(found: slots.Slots, request: PhotoIdentInput, models: VisionModels) -> ImageAnalysis | None:
+    """A passport's data page photographed twice: the photo already read goes first; when its reading
+    does not hold (an OCR slip fails a check digit), the other is read too. Each is held to all its
+    check digits; when neither holds, the front's reading is the one reported."""
     first, second = found.mrz_source, found.back
-    if first is None or second is None or second is first or not (first.mrz_lines and second.mrz_lines):
+    if first is None or second is None or second is first or not second.mrz_found:
+        if first is not None:
+            read_deferred_mrz(first, models)
         return first
-    if _reads(first, request) or not _reads(second, request):
-        return first
-    return second
+    read_already = second.mrz_lines is not None and first.mrz_lines is None
+    for item in (second, first) if read_already else (first, second):
+        read_deferred_mrz(item, models)
+        if _reads(item, request):
+            return item
+    return first
 
 
 def _reads(item: ImageAnalysis, request: PhotoIdentInput) -> bool:
