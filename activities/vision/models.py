@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from activities.vision.mrz_zone import ALPHABET
 from activities.vision.ocr import LineRecognizer
 
 FACE_MODEL = "Dlib"  # deepface's name for dlib's ResNet face descriptor
@@ -89,7 +90,7 @@ def load_models(deepface_home: Path) -> VisionModels:
     deepface.build_model(FACE_MODEL)
     detector = deepface.build_model(FACE_DETECTOR, task="face_detector").model
     models = VisionModels(
-        recognizer=LineRecognizer(),
+        recognizer=LineRecognizer(ALPHABET),
         face_detector=detector["face_detector"],
         shape_predictor=detector["sp"],
         face_threshold=float(find_threshold(FACE_MODEL, DISTANCE_METRIC)),
@@ -102,4 +103,4 @@ def _warm_up(models: VisionModels) -> None:
     """The first inference of each network allocates its buffers; do it now, not in a customer's request."""
     models.embed(np.full((150, 150, 3), 128, np.uint8))
     line = np.full((48, 480, 3), 230, np.uint8)
-    models.recognizer.read([line], models.recognizer.class_ids("0123456789"))
+    models.recognizer.read([line])

@@ -102,8 +102,9 @@ def _filler_runs(text: str) -> list[tuple[int, int]]:
 
 
 def read(document: np.ndarray, zone: MrzZone, recognizer: LineRecognizer) -> list[str]:
-    """The MRZ text lines, each fitted to the length its layout prescribes; `document` turned upright."""
-    texts = recognizer.read([_crop(document, box) for box in zone.boxes], recognizer.class_ids(ALPHABET))
+    """The MRZ text lines, each fitted to the length its layout prescribes; `document` turned upright,
+    `recognizer` one for ALPHABET."""
+    texts = recognizer.read([_crop(document, box) for box in zone.boxes])
     # Two lines of about 30 characters are an ID card's MRZ with a line lost (to glare, say), not a
     # passport's: they stay too short for either layout, and the zone reads as unreadable.
     layout = TD1 if len(texts) == 3 or max(map(len, texts)) < _BETWEEN_LAYOUTS else TD3
