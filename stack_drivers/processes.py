@@ -156,6 +156,11 @@ class StackProcesses:
     def stop(self) -> None:
         stop_in_order(self.processes, ("api", "workers", "other-workers", "temporal"))
 
+    def cpu_seconds(self, name: str) -> float:
+        """CPU time (user + system) the process has used so far, from /proc."""
+        fields = Path(f"/proc/{self.processes[name].pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self, name: str) -> float:
         """Resident memory of the process (and its children), from /proc."""
         process = self.processes[name]
