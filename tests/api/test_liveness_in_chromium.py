@@ -23,12 +23,12 @@ from activities.vision.models import VisionModels
 from orderflow.blobs import BlobStore
 from orderflow.liveness import LIVENESS_ACTIVITY, ChallengeStep, LivenessInput, LivenessResult
 from orderflow.order import IdentMethod
+from synthetic_ids.liveness_frames import head
 from tests.api.liveness_stack import LivenessLiveStack
 from tests.api.screenshots import shoot
 from tests.api.stack import STOREFRONT
 from tests.api.test_pages_in_chromium import CHROMIUM_ARGS, PHONE, chromium  # noqa: F401 - the fixture
 from tests.api.y4m import write_y4m
-from tests.vision.liveness_frames import head
 from tests.workflows.harness import make_order
 
 FPS = 10

@@ -7,8 +7,8 @@ from activities.vision.head_pose import estimate
 from activities.vision.liveness import LivenessModels, check
 from activities.vision.models import VisionModels
 from orderflow.liveness import ChallengeStep, LivenessReason, LivenessResult
-from tests.vision.head_turns import face_landmarks
-from tests.vision.liveness_frames import LEFT_THEN_RIGHT, LOOK_UP, RIGHT_THEN_LEFT, TIMES_MS, head, sequence, still
+from synthetic_ids.head_turns import face_landmarks
+from synthetic_ids.liveness_frames import LEFT_THEN_RIGHT, LOOK_UP, RIGHT_THEN_LEFT, TIMES_MS, head, sequence, still
 
 LEFT_RIGHT = [ChallengeStep.TURN_LEFT, ChallengeStep.TURN_RIGHT]
 RIGHT_LEFT = [ChallengeStep.TURN_RIGHT, ChallengeStep.TURN_LEFT]

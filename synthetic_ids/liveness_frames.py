@@ -6,9 +6,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tests.vision.head_turns import HeadModel, face_landmarks
+from synthetic_ids.head_turns import HeadModel, face_landmarks
 
-FACES = Path(__file__).parents[1] / "fixtures" / "faces"
+FACES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces"
 FRAME_SIZE = (480, 640)  # width, height: a phone's portrait selfie as the ident page captures it
 # Warp angles (yaw, pitch) per frame; the landmark fit measures roughly 0.7-0.9 times these.
 LEFT_THEN_RIGHT = [(0, 0), (0, 0), (10, 0), (20, 0), (30, 0), (20, 0), (0, 0), (-15, 0), (-30, 0), (-15, 0), (0, 0)]
