@@ -80,6 +80,7 @@ class World:
     effects: list[Effect] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
     codes: dict[tuple[str, int], str] = field(default_factory=dict)
+    placed: list[str] = field(default_factory=list)  # every order the storefront placed, in order
     poll_seconds: float = 0.3  # how often a courier looks whether the parcel is out (each look is a query)
     courier_arrives_within: float = 0.25  # share of the day before the courier is at the door
 
@@ -112,6 +113,7 @@ async def place(world: World, path: Path) -> str:
     price = "1299.00" if path in (Path.HIGH_VALUE, Path.FAILED_THEN_FRESH_CODE) else "129.00"
     order = make_order(ident, unit_price=price, order_id=f"C-{path.name[:4]}-{random.randbytes(5).hex()}")
     body = order.model_dump(mode="json")
+    world.placed.append(order.order_id)
     response = await world.client.request("POST", "/orders", json=body, headers=world.tokens.bearer("storefront"))
     if response.status_code == 409 and response.json()["code"] == "order_exists":
         return order.order_id

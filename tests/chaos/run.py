@@ -22,7 +22,7 @@ from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
 from stack_drivers.clients import Calls, GaveUp, RetryingClient
 from stack_drivers.fake_sendgrid import API_KEY, Answer, FakeSendGrid
-from stack_drivers.paths import DRIVERS, Path, Tokens, World
+from stack_drivers.paths import DRIVERS, FINAL, Path, Tokens, World
 from stack_drivers.processes import StackProcesses
 from tests.chaos.checks import Findings, check
 
@@ -147,6 +147,19 @@ class Monkey:
             self.stack.start_workers() if crash == "workers" else self.stack.start_api()
 
 
+async def still_running(world: World, plan: Plan, data_dir: FilePath) -> str:
+    """What a run that ran out of patience leaves to read: each unfinished order's status."""
+    lines = [f"orders still running after {plan.patience:.0f} s (logs in {data_dir}):"]
+    for order_id in world.placed:
+        try:
+            status: dict[str, Any] | str = await asyncio.wait_for(world.state(order_id), 10)
+        except (TimeoutError, AssertionError, GaveUp) as unreadable:  # the stack may be down at this instant
+            status = f"unreadable: {unreadable!r}"
+        if isinstance(status, str) or status["stage"] not in FINAL:
+            lines.append(f"  {order_id}: {status}")
+    return "\n".join(lines)
+
+
 async def run_chaos(plan: Plan, data_dir: FilePath) -> Run:
     random.seed(plan.seed)
     fake = flaky(plan)
@@ -187,6 +200,8 @@ async def run_chaos(plan: Plan, data_dir: FilePath) -> Run:
                     # the run then reports fewer kills, and the test says so.
                     done.set()
                     await crashing
+            except TimeoutError:
+                raise AssertionError(await still_running(world, plan, data_dir)) from None
             finally:
                 done.set()
             client = await connect(settings)
