@@ -21,7 +21,11 @@ class OrderPolicy(BaseModel):
     delivery_day_start: time = time(8, 0)
     # When set, every day of the delivery calendar lasts this long (demos, end-to-end runs).
     compressed_day: timedelta | None = None
-    # Move an attempt whose day orderflow ran too late for to the next day, judged by the workflow's clock. Off by
-    # default: a live worker's clock can differ from the one its replay sees, and this judgement then replays as a
-    # different decision (found in the large chaos run). A courier turned away by our outage always reschedules.
+    # Read only by orders started before the recorded clock, which decide as they did: move an attempt whose day
+    # orderflow ran too late for to the next day, judged by the workflow's clock (off by default there, as a live
+    # worker's clock could differ from its replay's). Newer orders always do, by a clock reading kept in history.
     reschedule_late_days: bool = False
+
+
+# Policy fields kept for the running orders whose recorded policy holds them; no setting steers them any more.
+RETIRED_FIELDS = frozenset({"reschedule_late_days"})

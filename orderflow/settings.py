@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from orderflow.policy import OrderPolicy
+from orderflow.policy import RETIRED_FIELDS, OrderPolicy
 from orderflow.stages import Stage
 
 # Development defaults; production refuses to start with any of them (see `refuse_unsafe_production`).
@@ -62,7 +62,6 @@ class Settings(BaseSettings):
     )
     delivery_day_start: time = POLICY_DEFAULTS.delivery_day_start
     compressed_day: timedelta | None = POLICY_DEFAULTS.compressed_day
-    reschedule_late_days: bool = POLICY_DEFAULTS.reschedule_late_days
 
     # --- Customer e-mail: SendGrid, or the database outbox without a key ---
     sendgrid_api_key: str | None = Field(
@@ -171,8 +170,8 @@ class Settings(BaseSettings):
     def order_policy(self) -> OrderPolicy:
         """The values that steer an order: what the orders worker records for each new order, and
         what the API and the other workers read (the high-value threshold, the time zone, the timers)."""
-        # Every policy field has a setting of the same name.
-        return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields)))
+        # Every policy field has a setting of the same name, except the retired ones (they keep their default).
+        return OrderPolicy.model_validate(self.model_dump(include=set(OrderPolicy.model_fields) - RETIRED_FIELDS))
 
 
 def unsafe_production_secrets(settings: Settings) -> list[str]:

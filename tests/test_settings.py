@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from orderflow.policy import OrderPolicy
+from orderflow.policy import RETIRED_FIELDS, OrderPolicy
 from orderflow.settings import POLICY_DEFAULTS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-POLICY_FIELDS = set(OrderPolicy.model_fields)
+POLICY_FIELDS = set(OrderPolicy.model_fields) - RETIRED_FIELDS
 
 
 def test_every_policy_value_comes_from_its_setting(monkeypatch):
@@ -24,7 +24,8 @@ def test_every_policy_value_comes_from_its_setting(monkeypatch):
 
     policy = Settings().order_policy()
 
-    assert set(OrderPolicy.model_fields) <= set(Settings.model_fields)
+    assert POLICY_FIELDS <= set(Settings.model_fields)
+    assert not RETIRED_FIELDS & set(Settings.model_fields)
     assert policy.ident_deadline == timedelta(minutes=30)
     assert policy.compressed_day == timedelta(minutes=1)
     assert policy.photo_tries == 4

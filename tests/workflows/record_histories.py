@@ -412,9 +412,7 @@ async def record(release: str, scenarios: list[Scenario], real_clock: list[RealC
             data_converter=data_converter(settings),
         )
         for real in real_clock:
-            workflow_id = await real(
-                env, engine, settings.model_copy(update={"compressed_day": SHORT_DAY, "reschedule_late_days": True})
-            )
+            workflow_id = await real(env, engine, settings.model_copy(update={"compressed_day": SHORT_DAY}))
             recorded[real.__name__] = await history_of(env, workflow_id)
         await env.shutdown()
     # Written only when every scenario ran: a release's folder is complete or absent.
