@@ -53,6 +53,12 @@ def order_busy() -> ApiError:
     return ApiError(503, "order_busy", "the order is still working on this; check its status again shortly")
 
 
+def order_unavailable() -> ApiError:
+    # The order's workflow cannot run its tasks (a deploy it cannot replay, a bug): it waits for an operator, who
+    # finds it among the stuck orders; nothing the caller sent is lost, and the caller can only wait.
+    return ApiError(503, "order_unavailable", "this order cannot answer right now; it is waiting for our team")
+
+
 def unreachable(error: BaseException) -> bool:
     """The call could not reach a running workflow (no worker, server away): not the caller's fault."""
     if isinstance(error, ApiError):
@@ -80,7 +86,7 @@ async def order_status(client: Client, order_id: str) -> OrderStatus:
                 raise
         except WorkflowQueryFailedError:
             if pause is None:
-                raise
+                raise order_unavailable() from None
         await asyncio.sleep(pause)
     raise AssertionError("unreachable")
 
