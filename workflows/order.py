@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.liveness import Liveness
     from workflows.online_ident import OnlineIdent
     from workflows.order_base import iso
-    from workflows.patches import LATE_DAYS_BY_POLICY, RECORDED_CLOCK, TIMER_EVEN_IF_LATE
+    from workflows.patches import ASKED_LATER, LATE_DAYS_BY_POLICY, PATCHES_AT_START, RECORDED_CLOCK, TIMER_EVEN_IF_LATE
     from workflows.refusals import refuse
 
 
@@ -52,6 +52,10 @@ class OrderWorkflow(OnlineIdent, Delivery, Liveness):
         if self._recorded_clock:
             # The start event's time: the same for every worker and every replay, unlike the first task's clock.
             self._started_at = workflow.info().workflow_start_time
+        if workflow.patched(PATCHES_AT_START):
+            # Each answer is kept: the later calls at the points of change return it and record nothing more.
+            for patch in ASKED_LATER:
+                workflow.patched(patch)
         if order.policy is None:
             self._policy = await workflow.execute_activity(
                 LOAD_ORDER_POLICY, result_type=OrderPolicy, **activity_options.STORE

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.current_details import describe_wait
     from workflows.order_state import DeliveryAttempt, VideoSession
+    from workflows.patches import WEBHOOK_EVENTS
     from workflows.refusals import refuse
     from workflows.webhook_publishing import publish_order_event
 
@@ -159,7 +160,7 @@ class OrderBase:
         if event is not None:
             self._notify(event, context or {}, n)
         webhook = webhook_event_type(stage, event)
-        if webhook is not None and workflow.patched("webhook-events"):
+        if webhook is not None and workflow.patched(WEBHOOK_EVENTS):
             self._webhook_events += 1
             # Started right here, like the e-mail: a command issued by a task that waits for another task's
             # completion lands in a different place when live jobs and replayed jobs are ordered differently.
