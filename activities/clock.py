@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
-from orderflow.records import READ_CLOCK
+from orderflow.contract.names import READ_CLOCK
 
 
 @activity.defn(name=READ_CLOCK)

@@ -7,16 +7,10 @@ from sqlmodel import Session
 from temporalio import activity
 
 from activities.store_rejections import rejected_for_good
+from orderflow.contract.names import CHECK_DELIVERY_CODE, ISSUE_DELIVERY_CODE
+from orderflow.contract.records import CheckCode, CodeCheck, CodeIssued, IssueCode
 from orderflow.crypto import Keyring
 from orderflow.delivery_codes import as_utc, codes_match, find_code, new_code, open_code, seal_code
-from orderflow.records import (
-    CHECK_DELIVERY_CODE,
-    ISSUE_DELIVERY_CODE,
-    CheckCode,
-    CodeCheck,
-    CodeIssued,
-    IssueCode,
-)
 from orderflow.store.codes import DeliveryCode
 from orderflow.store.once import insert_once
 

@@ -2,8 +2,8 @@
 
 from temporalio import activity
 
-from orderflow.policy import OrderPolicy
-from orderflow.records import LOAD_ORDER_POLICY
+from orderflow.contract.names import LOAD_ORDER_POLICY
+from orderflow.contract.policy import OrderPolicy
 from orderflow.settings import Settings
 
 

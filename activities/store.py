@@ -11,14 +11,15 @@ from temporalio.exceptions import ApplicationError
 
 from activities.store_rejections import rejected_for_good
 from orderflow.blobs import BlobStore
-from orderflow.delivery_codes import as_utc
-from orderflow.records import (
+from orderflow.contract.names import (
     DELETE_ID_IMAGES,
     RECORD_DELIVERY_ATTEMPT,
     RECORD_ORDER,
     RECORD_PHOTO_CHECK,
     RECORD_STAGE_CHANGE,
     RECORD_VIDEO_SESSION,
+)
+from orderflow.contract.records import (
     DeleteIdImages,
     RecordDeliveryAttempt,
     RecordOrder,
@@ -26,6 +27,7 @@ from orderflow.records import (
     RecordStageChange,
     RecordVideoSession,
 )
+from orderflow.delivery_codes import as_utc
 from orderflow.store import delivery, ident
 from orderflow.store.images import delete_id_images
 from orderflow.store.once import insert_once

@@ -4,7 +4,7 @@ import hmac
 
 from pydantic import TypeAdapter, ValidationError
 
-from orderflow.commands import ActorId
+from orderflow.contract.commands import ActorId
 from orderflow.settings import DEV_SECRET, Settings, parse_token_pairs
 
 _ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)

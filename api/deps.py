@@ -11,8 +11,8 @@ from temporalio.client import Client
 from api.auth import Tokens, identify
 from api.errors import ApiError
 from orderflow.blobs import BlobStore
+from orderflow.contract.order import ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN
 from orderflow.links import LinkExpired, LinkInvalid, LinkPurpose, verify
-from orderflow.order import ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN
 from orderflow.settings import Settings
 
 

@@ -17,7 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from api.errors import ApiError
 from api.uploads import sniff
 from orderflow.blobs import BlobStore
-from orderflow.liveness import MAX_FRAME_BYTES, MAX_FRAME_SIDE, MAX_FRAMES, MIN_FRAME_SIDE, MIN_FRAMES
+from orderflow.contract.liveness import MAX_FRAME_BYTES, MAX_FRAME_SIDE, MAX_FRAMES, MIN_FRAME_SIDE, MIN_FRAMES
 
 BODY_LIMIT = MAX_FRAMES * MAX_FRAME_BYTES + 64 * 1024  # frames plus headers, boundaries and the two text fields
 TEXT_LIMIT = 4096

@@ -18,10 +18,10 @@ from temporalio.service import RPCError
 
 from api.errors import ApiError
 from api.workflow_calls import order_status
-from orderflow.commands import OrderStatus
-from orderflow.order import order_id_of
+from orderflow.contract.commands import OrderStatus
+from orderflow.contract.order import order_id_of
+from orderflow.contract.stages import Stage
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.ident import VideoSession
 
 OPEN_CALL_STAGES = (Stage.AWAITING_VIDEO_AGENT, Stage.VIDEO_IN_PROGRESS)

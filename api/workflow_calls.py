@@ -1,19 +1,18 @@
-"""Talking to one order's workflow by name, with its refusals turned into API errors.
+"""Talking to one order's workflow, with its refusals turned into API errors.
 
-The API never imports `workflows/`: it calls updates, signals and the `status` query by their
-contract names (DESIGN.md) with the payload models of `orderflow.commands`.
+The API never imports `workflows/`: it calls updates, signals and the `status` query through the
+contract's typed client (`orderflow.contract.client.OrderClient`), so mypy checks every payload.
 """
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import (
     Client,
-    WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -22,9 +21,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, conflict, not_found, order_missing
-from orderflow.commands import OrderStatus
-from orderflow.order import workflow_id_for
-from orderflow.stages import FINAL, Stage
+from orderflow.contract.client import OrderClient
+from orderflow.contract.commands import OrderStatus
+from orderflow.contract.stages import FINAL, Stage
 
 ResultT = TypeVar("ResultT", bound=BaseModel)
 
@@ -43,10 +42,6 @@ _UNREACHABLE = {*_NO_WORKER, RPCStatusCode.UNAVAILABLE}
 
 # Refusal codes that mean "no such thing" rather than "not now".
 _NOT_FOUND_CODES = {"unknown_session"}
-
-
-def order_handle(client: Client, order_id: str) -> WorkflowHandle:
-    return client.get_workflow_handle(workflow_id_for(order_id))
 
 
 def order_busy() -> ApiError:
@@ -72,10 +67,10 @@ def order_closed(status: OrderStatus) -> ApiError:
 
 async def order_status(client: Client, order_id: str) -> OrderStatus:
     """The `status` query; 404 when the order does not exist (finished orders still answer)."""
-    handle = order_handle(client, order_id)
+    orders = OrderClient(client)
     for pause in (0.05, 0.1, 0.2, 0.4, 0.8, None):
         try:
-            return await handle.query("status", result_type=OrderStatus, rpc_timeout=timedelta(seconds=QUERY_PATIENCE))
+            return await orders.status(order_id, rpc_timeout=timedelta(seconds=QUERY_PATIENCE))
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise order_missing() from None
@@ -113,14 +108,12 @@ async def open_order_status(client: Client, order_id: str) -> OrderStatus:
     return status
 
 
-async def run_update(
-    client: Client, order_id: str, name: str, argument: BaseModel, result_type: type[ResultT]
-) -> ResultT:
-    """Executes an update; a validator's refusal becomes 409 (404 for unknown things)."""
-    handle = order_handle(client, order_id)
+async def run_update(client: Client, order_id: str, update: Callable[[OrderClient], Awaitable[ResultT]]) -> ResultT:
+    """Executes an update (`lambda orders: orders.submit_photos(order_id, photos)`); a validator's refusal
+    becomes 409 (404 for unknown things)."""
     try:
         async with asyncio.timeout(UPDATE_PATIENCE):
-            return await handle.execute_update(name, argument, result_type=result_type)
+            return await update(OrderClient(client))
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # Not finished in time (a worker is down, say): the order carries on without us.
         raise order_busy() from None
@@ -140,9 +133,9 @@ async def run_update(
         raise order_closed(await order_status(client, order_id)) from None
 
 
-async def send_signal(client: Client, order_id: str, name: str, argument: BaseModel) -> None:
+async def send_signal(client: Client, order_id: str, signal: Callable[[OrderClient], Awaitable[None]]) -> None:
     try:
-        await order_handle(client, order_id).signal(name, argument)
+        await signal(OrderClient(client))
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise

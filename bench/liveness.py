@@ -26,7 +26,7 @@ from activities.vision.liveness import LivenessModels  # noqa: E402
 from activities.vision.liveness_activity import LivenessActivities  # noqa: E402
 from activities.vision.models import load_models  # noqa: E402
 from orderflow.blobs import BlobStore  # noqa: E402
-from orderflow.liveness import ChallengeStep, LivenessInput  # noqa: E402
+from orderflow.contract.liveness import ChallengeStep, LivenessInput  # noqa: E402
 from synthetic_ids.liveness_frames import (  # noqa: E402
     LEFT_THEN_RIGHT,
     LOOK_UP,

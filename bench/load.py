@@ -46,7 +46,7 @@ from temporalio.client import Client
 
 from bench.baseline import OneActivity
 from orderflow.cli.devstack.stack import SQLITE_PRAGMAS
-from orderflow.order import IdentMethod, workflow_id_for
+from orderflow.contract.order import IdentMethod, workflow_id_for
 from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
 from stack_drivers.clients import Calls, RetryingClient

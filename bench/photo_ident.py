@@ -28,7 +28,7 @@ from activities.vision.activity import VisionActivities  # noqa: E402
 from activities.vision.decoding import ImageLimits  # noqa: E402
 from activities.vision.models import load_models  # noqa: E402
 from orderflow.blobs import BlobStore  # noqa: E402
-from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoVerdict  # noqa: E402
+from orderflow.contract.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoVerdict  # noqa: E402
 from synthetic_ids.labelled import GENUINE, IMPOSTOR, TAMPERED, UNREADABLE, cases  # noqa: E402
 from synthetic_ids.scoring import Tally  # noqa: E402
 from synthetic_ids.submission import standard_submission  # noqa: E402

@@ -16,7 +16,7 @@ from typing import Any
 
 from temporalio import activity, workflow
 
-from orderflow.order import order_id_of
+from orderflow.contract.order import order_id_of
 from orderflow.settings import Settings
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

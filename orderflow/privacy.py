@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from orderflow.blobs import BlobStore
-from orderflow.stages import FINAL
+from orderflow.contract.stages import FINAL
 from orderflow.store.audit import AuditEvent, AuditEventPublic, AuditKind
 from orderflow.store.codes import DeliveryCode
 from orderflow.store.delivery import DeliveryAttempt, DeliveryAttemptPublic

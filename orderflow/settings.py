@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from orderflow.policy import RETIRED_FIELDS, OrderPolicy
-from orderflow.stages import Stage
+from orderflow.contract.policy import RETIRED_FIELDS, OrderPolicy
+from orderflow.contract.stages import Stage
 
 # Development defaults; production refuses to start with any of them (see `refuse_unsafe_production`).
 DEV_SECRET = "dev-only-change-me"

@@ -6,10 +6,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from orderflow import task_queues
-from orderflow.commands import OrderStatus
-from orderflow.order import OrderInput, workflow_id_for
-from orderflow.policy import OrderPolicy
+from orderflow.contract import names, task_queues
+from orderflow.contract.client import OrderClient
+from orderflow.contract.order import OrderInput, workflow_id_for
+from orderflow.contract.policy import OrderPolicy
 from orderflow.store.orders import order_known
 
 
@@ -38,14 +38,11 @@ async def start_order(
     """
     workflow_id = workflow_id_for(order.order_id)
     if engine is not None and await anyio.to_thread.run_sync(order_known, engine, order.order_id):
-        raise WorkflowAlreadyStartedError(workflow_id, "OrderWorkflow")
-    return await client.start_workflow(
-        "OrderWorkflow",
+        raise WorkflowAlreadyStartedError(workflow_id, names.WORKFLOW)
+    return await OrderClient(client).start(
         order,
-        id=workflow_id,
         task_queue=task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        result_type=OrderStatus,
         static_summary=summary(order, order.policy or policy or OrderPolicy()),
     )

@@ -3,7 +3,7 @@
 import uuid
 from decimal import Decimal
 
-from orderflow.order import Address, Customer, IdentMethod, Item, OrderInput
+from orderflow.contract.order import Address, Customer, IdentMethod, Item, OrderInput
 
 
 def make_order(

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from orderflow.contract.order import IdentMethod
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import live_code
 from orderflow.links import LinkPurpose, sign
-from orderflow.order import IdentMethod
 from orderflow.settings import Settings
 from stack_drivers.clients import RetryingClient
 from stack_drivers.orders import make_order

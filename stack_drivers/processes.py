@@ -21,8 +21,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from orderflow import task_queues
 from orderflow.cli.devstack.stack import DevStack, stop_in_order
+from orderflow.contract import task_queues
 from orderflow.settings import Settings
 
 STARTUP_SECONDS = 120.0  # a busy 2-core machine imports OpenCV and deepface slowly

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from orderflow import search_attributes
+from orderflow.contract import search_attributes
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from orderflow.policy import RETIRED_FIELDS, OrderPolicy
+from orderflow.contract.policy import RETIRED_FIELDS, OrderPolicy
 from orderflow.settings import POLICY_DEFAULTS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.messaging import MessagingActivities
-from orderflow import task_queues
+from orderflow.contract import task_queues
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate

@@ -17,8 +17,8 @@ from activities.vision.head_pose import load_landmark_model
 from activities.vision.liveness import LivenessModels
 from activities.vision.liveness_activity import LivenessActivities
 from activities.vision.models import load_models
-from orderflow import task_queues
 from orderflow.blobs import BlobStore
+from orderflow.contract import task_queues
 from orderflow.settings import Settings
 from workers.common import main
 

@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 
 from activities.webhooks.deliver import DeliverActivities
 from activities.webhooks.publish import PublishActivities
-from orderflow import task_queues
+from orderflow.contract import task_queues
 from orderflow.crypto import data_keys
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine

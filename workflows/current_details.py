@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from orderflow.commands import OrderStatus
-from orderflow.stages import DeliveryMode, Stage
+from orderflow.contract.commands import OrderStatus
+from orderflow.contract.stages import DeliveryMode, Stage
 
 
 def _at(moment: datetime | None) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow.commands import (
+    from orderflow.contract.commands import (
         CourierHandover,
         CourierTurnedAway,
         DeliveryFailed,
@@ -13,19 +13,12 @@ with workflow.unsafe.imports_passed_through():
         OperatorAction,
         OperatorActionResult,
     )
-    from orderflow.delivery_calendar import DeliveryDay, next_delivery_day
-    from orderflow.messages import Event
-    from orderflow.outcomes import AttemptOutcome
-    from orderflow.records import (
-        CHECK_DELIVERY_CODE,
-        ISSUE_DELIVERY_CODE,
-        RECORD_DELIVERY_ATTEMPT,
-        CheckCode,
-        CodeCheck,
-        IssueCode,
-        RecordDeliveryAttempt,
-    )
-    from orderflow.stages import DeliveryMode, IdentOutcome, Stage
+    from orderflow.contract.delivery_calendar import DeliveryDay, next_delivery_day
+    from orderflow.contract.messages import Event
+    from orderflow.contract.names import CHECK_DELIVERY_CODE, ISSUE_DELIVERY_CODE, RECORD_DELIVERY_ATTEMPT
+    from orderflow.contract.outcomes import AttemptOutcome
+    from orderflow.contract.records import CheckCode, CodeCheck, IssueCode, RecordDeliveryAttempt
+    from orderflow.contract.stages import DeliveryMode, IdentOutcome, Stage
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import DeliveryAttempt

@@ -14,10 +14,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow import task_queues
-    from orderflow.liveness import (
+    from orderflow.contract import task_queues
+    from orderflow.contract.liveness import (
         CHALLENGE_VALID_FOR,
-        LIVENESS_ACTIVITY,
         ChallengeStep,
         LivenessChallenge,
         LivenessInput,
@@ -26,8 +25,9 @@ with workflow.unsafe.imports_passed_through():
         StartLiveness,
         SubmitLiveness,
     )
-    from orderflow.order import OrderInput
-    from orderflow.stages import Stage
+    from orderflow.contract.names import LIVENESS_ACTIVITY
+    from orderflow.contract.order import OrderInput
+    from orderflow.contract.stages import Stage
     from workflows.order_base import OrderBase
     from workflows.refusals import refuse
 

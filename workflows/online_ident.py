@@ -6,8 +6,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow import task_queues
-    from orderflow.commands import (
+    from orderflow.contract import task_queues
+    from orderflow.contract.commands import (
         ChooseDoorstep,
         ClaimResult,
         ClaimVideoSession,
@@ -20,19 +20,19 @@ with workflow.unsafe.imports_passed_through():
         VideoIdentResult,
         VideoSessionRef,
     )
-    from orderflow.delivery_calendar import next_delivery_day
-    from orderflow.messages import Event
-    from orderflow.photo_ident import (
+    from orderflow.contract.delivery_calendar import next_delivery_day
+    from orderflow.contract.messages import Event
+    from orderflow.contract.names import PHOTO_IDENT_ACTIVITY, RECORD_PHOTO_CHECK, RECORD_VIDEO_SESSION
+    from orderflow.contract.photo_ident import (
         CHECK_UNAVAILABLE,
         LIVENESS_MISSING,
-        PHOTO_IDENT_ACTIVITY,
         ExpectedIdentity,
         PhotoIdentInput,
         PhotoIdentResult,
         PhotoVerdict,
     )
-    from orderflow.records import RECORD_PHOTO_CHECK, RECORD_VIDEO_SESSION, RecordPhotoCheck, RecordVideoSession
-    from orderflow.stages import IdentOutcome, Stage
+    from orderflow.contract.records import RecordPhotoCheck, RecordVideoSession
+    from orderflow.contract.stages import IdentOutcome, Stage
     from workflows import activity_options
     from workflows.order_base import MessageContext, OrderBase, iso
     from workflows.order_state import VideoSession

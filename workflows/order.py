@@ -12,21 +12,18 @@ with workflow.unsafe.imports_passed_through():
     # pydantic's EmailStr imports email_validator lazily; load it outside the sandbox once.
     import email_validator  # noqa: F401
 
-    from orderflow.commands import (
+    from orderflow.contract.commands import (
         CancelOrder,
         CancelResult,
         OperatorAction,
         OrderStatus,
     )
-    from orderflow.messages import Event
-    from orderflow.order import IdentMethod, OrderInput
-    from orderflow.policy import OrderPolicy
-    from orderflow.records import (
-        LOAD_ORDER_POLICY,
-        RECORD_ORDER,
-        RecordOrder,
-    )
-    from orderflow.stages import BEFORE_DISPATCH, FINAL, IdentOutcome, Stage
+    from orderflow.contract.messages import Event
+    from orderflow.contract.names import LOAD_ORDER_POLICY, RECORD_ORDER
+    from orderflow.contract.order import IdentMethod, OrderInput
+    from orderflow.contract.policy import OrderPolicy
+    from orderflow.contract.records import RecordOrder
+    from orderflow.contract.stages import BEFORE_DISPATCH, FINAL, IdentOutcome, Stage
     from workflows import activity_options
     from workflows.delivery import Delivery
     from workflows.liveness import Liveness

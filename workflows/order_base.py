@@ -9,27 +9,22 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow import search_attributes as sa
-    from orderflow import task_queues
-    from orderflow.commands import (
+    from orderflow.contract import search_attributes as sa
+    from orderflow.contract import task_queues
+    from orderflow.contract.commands import (
         OperatorAction,
         OrderStatus,
         StageChange,
         VideoSessionStatus,
     )
-    from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageRequest
-    from orderflow.order import IdentMethod, OrderInput
-    from orderflow.outcomes import AttemptOutcome
-    from orderflow.policy import OrderPolicy
-    from orderflow.records import (
-        DELETE_ID_IMAGES,
-        READ_CLOCK,
-        RECORD_STAGE_CHANGE,
-        DeleteIdImages,
-        RecordStageChange,
-    )
-    from orderflow.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
-    from orderflow.webhook_events import OrderEvent, webhook_event_type
+    from orderflow.contract.messages import Event, MessageRequest
+    from orderflow.contract.names import DELETE_ID_IMAGES, READ_CLOCK, RECORD_STAGE_CHANGE, SEND_MESSAGE_ACTIVITY
+    from orderflow.contract.order import IdentMethod, OrderInput
+    from orderflow.contract.outcomes import AttemptOutcome
+    from orderflow.contract.policy import OrderPolicy
+    from orderflow.contract.records import DeleteIdImages, RecordStageChange
+    from orderflow.contract.stages import FINAL, DeliveryMode, IdentOutcome, NextAction, Stage
+    from orderflow.contract.webhook_events import OrderEvent, webhook_event_type
     from workflows import activity_options
     from workflows.current_details import describe_wait
     from workflows.order_state import DeliveryAttempt, VideoSession

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from orderflow.delivery_calendar import DeliveryDay
-from orderflow.outcomes import AttemptOutcome, FailureReason
+from orderflow.contract.delivery_calendar import DeliveryDay
+from orderflow.contract.outcomes import AttemptOutcome, FailureReason
 
 
 @dataclass

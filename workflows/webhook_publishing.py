@@ -10,8 +10,9 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow import task_queues
-    from orderflow.webhook_events import PUBLISH_OPTIONS, PUBLISH_ORDER_EVENT, OrderEvent
+    from orderflow.contract import task_queues
+    from orderflow.contract.names import PUBLISH_ORDER_EVENT
+    from orderflow.contract.webhook_events import PUBLISH_OPTIONS, OrderEvent
 
 
 def publish_order_event(event: OrderEvent) -> workflow.ActivityHandle[Any]:

@@ -11,9 +11,10 @@ from activities.messaging.compose import Composer
 from activities.messaging.mail import Delivery
 from activities.messaging.outbox_delivery import OutboxDelivery
 from activities.messaging.sendgrid_delivery import SendGridDelivery, sendgrid_client
+from orderflow.contract.messages import MessageReceipt, MessageRequest
+from orderflow.contract.names import SEND_MESSAGE_ACTIVITY
 from orderflow.crypto import data_keys
 from orderflow.delivery_codes import live_code
-from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import RECLAIMABLE
 

@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 from activities.messaging.facts import message_facts
 from activities.messaging.mail import OutgoingMail
 from activities.messaging.rendering import render
-from orderflow.messages import Event, MessageRequest
+from orderflow.contract.messages import Event, MessageRequest
 from orderflow.settings import Settings
 
 # (order_id, attempt) → the plaintext code while it is valid, else None.

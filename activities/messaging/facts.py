@@ -10,9 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from orderflow import links
+from orderflow.contract.messages import Event, MessageRequest
+from orderflow.contract.photo_ident import REASON_SIDES
 from orderflow.delivery_codes import as_utc
-from orderflow.messages import Event, MessageRequest
-from orderflow.photo_ident import REASON_SIDES
 from orderflow.settings import Settings
 from orderflow.wording import localtime
 

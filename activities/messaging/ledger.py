@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from activities.messaging.mail import OutgoingMail
-from orderflow.messages import MessageReceipt
+from orderflow.contract.messages import MessageReceipt
 from orderflow.store.outbox import RECLAIMABLE, MessageStatus, SentMessage
 
 

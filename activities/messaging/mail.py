@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from orderflow.messages import MessageReceipt
+from orderflow.contract.messages import MessageReceipt
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from sqlalchemy import Engine
 
 from activities.messaging import ledger
 from activities.messaging.mail import OutgoingMail
-from orderflow.messages import MessageReceipt
+from orderflow.contract.messages import MessageReceipt
 from orderflow.store.outbox import MessageStatus
 
 

@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.messaging import ledger
 from activities.messaging.mail import OutgoingMail
-from orderflow.messages import MessageReceipt
+from orderflow.contract.messages import MessageReceipt
 from orderflow.settings import Settings
 from orderflow.store.outbox import MessageStatus
 

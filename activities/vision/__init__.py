@@ -2,5 +2,5 @@
 
 Importing this package is cheap; the heavy libraries (cv2, onnxruntime, dlib, deepface) load in the
 modules below, which only the vision worker imports. Workflows call the activity by its name,
-`orderflow.photo_ident.PHOTO_IDENT_ACTIVITY`, so none of this reaches the workflow sandbox.
+`orderflow.contract.names.PHOTO_IDENT_ACTIVITY`, so none of this reaches the workflow sandbox.
 """

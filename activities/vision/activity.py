@@ -7,7 +7,8 @@ from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
 from activities.vision.pipeline import identify
 from orderflow.blobs import BlobNotFound, BlobStore
-from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult
+from orderflow.contract.names import PHOTO_IDENT_ACTIVITY
+from orderflow.contract.photo_ident import PhotoIdentInput, PhotoIdentResult
 
 
 class VisionActivities:

@@ -15,7 +15,7 @@ from activities.vision.decoding import ImageLimits, ImageRejected, decode, shrin
 from activities.vision.faces import Face
 from activities.vision.models import VisionModels
 from activities.vision.reasons import ImageProblem
-from orderflow.photo_ident import ImageKind, Measurement
+from orderflow.contract.photo_ident import ImageKind, Measurement
 
 FIND_SIDE = 800  # documents are found on a copy this size
 QUALITY_WIDTH = document.CARD_SIZE[0]  # documents are measured at one width, whatever their format

@@ -6,7 +6,7 @@ from datetime import date
 from activities.vision import mrz
 from activities.vision.names import NameMatch, match_name
 from activities.vision.reasons import Reason
-from orderflow.photo_ident import ExpectedIdentity
+from orderflow.contract.photo_ident import ExpectedIdentity
 
 # ID cards in the TD1 format and passports in TD3; visas, residence permits and the like are not accepted.
 ACCEPTED_CODES = {mrz.TD1: "I", mrz.TD3: "P"}

@@ -25,7 +25,7 @@ from activities.vision.head_pose import HeadPose
 from activities.vision.liveness_challenge import followed, peak
 from activities.vision.liveness_signals import has_near_duplicates, thumbnail, timing_problem
 from activities.vision.models import VisionModels
-from orderflow.liveness import ChallengeStep, LivenessReason, LivenessResult
+from orderflow.contract.liveness import ChallengeStep, LivenessReason, LivenessResult
 
 # Frames further off than this from the reference are another person. deepface's threshold is for
 # two photos of one face looking ahead; a turned head moves the embedding, so a little more is allowed.

@@ -6,8 +6,7 @@ from temporalio.exceptions import ApplicationError
 from activities.vision.decoding import ImageLimits, ImageRejected, decode
 from activities.vision.liveness import LivenessModels, check
 from orderflow.blobs import BlobNotFound, BlobStore
-from orderflow.liveness import (
-    LIVENESS_ACTIVITY,
+from orderflow.contract.liveness import (
     MAX_FRAME_BYTES,
     MAX_FRAME_SIDE,
     MIN_FRAME_SIDE,
@@ -15,6 +14,7 @@ from orderflow.liveness import (
     LivenessReason,
     LivenessResult,
 )
+from orderflow.contract.names import LIVENESS_ACTIVITY
 
 FRAME_LIMITS = ImageLimits(
     max_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_SIDE * MAX_FRAME_SIDE, min_side=MIN_FRAME_SIDE

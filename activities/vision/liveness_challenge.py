@@ -9,7 +9,7 @@ right", and a recording that runs through every movement answers no challenge at
 """
 
 from activities.vision.head_pose import HeadPose
-from orderflow.liveness import ChallengeStep
+from orderflow.contract.liveness import ChallengeStep
 
 TURN_DEGREES = 10.0  # measured yaw change that counts as a turn (a real turn to check a side mirror is ~30-45)
 LOOK_UP_DEGREES = 8.0  # pitch moves less than yaw for the same effort

@@ -14,7 +14,7 @@ from itertools import combinations
 import cv2
 import numpy as np
 
-from orderflow.liveness import LivenessReason
+from orderflow.contract.liveness import LivenessReason
 
 MIN_GAP_MS = 40.0  # webcams deliver 15-30 frames a second; the page samples every ~250-400 ms
 MAX_GAP_MS = 2500.0

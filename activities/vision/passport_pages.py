@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from activities.vision.analysis import ImageAnalysis, embed_deferred_face, read_deferred_mrz
 from activities.vision.models import VisionModels
-from orderflow.photo_ident import ImageKind
+from orderflow.contract.photo_ident import ImageKind
 
 
 class EarlyWork:

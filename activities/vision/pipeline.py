@@ -14,7 +14,14 @@ from activities.vision.analysis import ImageAnalysis, analyze, embed_deferred_fa
 from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
 from activities.vision.reasons import FINAL, REVIEW, ImageProblem, Reason, image_code
-from orderflow.photo_ident import REASON_SIDES, ImageFinding, ImageKind, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
+from orderflow.contract.photo_ident import (
+    REASON_SIDES,
+    ImageFinding,
+    ImageKind,
+    PhotoIdentInput,
+    PhotoIdentResult,
+    PhotoVerdict,
+)
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from activities.vision.reasons import ImageProblem
-from orderflow.photo_ident import Measurement
+from orderflow.contract.photo_ident import Measurement
 
 GLARE_LEVEL = 250  # a pixel this bright is burnt out: the ink under it is gone
 # A reflection stands out from the paper around it by at least this much.

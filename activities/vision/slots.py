@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from activities.vision.analysis import ImageAnalysis
 from activities.vision.reasons import ImageProblem
-from orderflow.photo_ident import ImageKind
+from orderflow.contract.photo_ident import ImageKind
 
 
 @dataclass

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from temporalio import activity
 from temporalio.client import Client
 
+from orderflow.contract.names import PUBLISH_ORDER_EVENT
+from orderflow.contract.webhook_events import FINAL_EVENTS, OrderEvent
 from orderflow.settings import Settings
 from orderflow.store.webhooks import WebhookDelivery
-from orderflow.webhook_events import FINAL_EVENTS, PUBLISH_ORDER_EVENT, OrderEvent
 from orderflow.webhooks.contract import (
     DELIVERY_WORKFLOW,
     ENQUEUE_SIGNAL,

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 from fastapi import Request, Response
 from pydantic import ValidationError
 
-from orderflow.commands import ClaimResult
+from orderflow.contract.commands import ClaimResult
 from orderflow.crypto import data_keys, open_sealed, seal
 from orderflow.settings import Settings
 

@@ -11,10 +11,10 @@ from api.deps import AgentDep, EngineDep, SettingsDep, TemporalDep
 from api.errors import ApiError, conflict, not_found, responses
 from api.video_sessions import WaitingSession, find_session, waiting_sessions
 from api.workflow_calls import run_update, send_signal, status_after
-from orderflow.commands import ClaimResult, ClaimVideoSession, Note, VideoIdentResult
-from orderflow.outcomes import VideoRejectReason
+from orderflow.contract.commands import ClaimResult, ClaimVideoSession, Note, VideoIdentResult
+from orderflow.contract.outcomes import VideoRejectReason
+from orderflow.contract.stages import IdentOutcome, Stage
 from orderflow.settings import Settings
-from orderflow.stages import IdentOutcome, Stage
 
 router = APIRouter(prefix="/agent/video-sessions", tags=["video agents"])
 
@@ -61,7 +61,9 @@ async def claim_session(
     if status is None:
         raise _unknown(session_id)
     claim = ClaimVideoSession(session_id=session_id, agent_id=agent_id)
-    return await run_update(temporal, status.order_id, "claim_video_session", claim, ClaimResult)
+    return await run_update(
+        temporal, status.order_id, lambda orders: orders.claim_video_session(status.order_id, claim)
+    )
 
 
 async def record_verdict(
@@ -93,7 +95,7 @@ async def record_verdict(
         reason_code=verdict.reason_code,
         reason=verdict.note,
     )
-    await send_signal(temporal, status.order_id, "video_ident_result", signal)
+    await send_signal(temporal, status.order_id, lambda orders: orders.video_ident_result(status.order_id, signal))
     after = await status_after(temporal, status.order_id, lambda s: s.stage != Stage.VIDEO_IN_PROGRESS)
     return VerdictRecorded(
         session_id=session_id,

@@ -25,8 +25,8 @@ from api.routes.agent import SessionIdPath, Verdict, claim_session, record_verdi
 from api.video_review import kept_images, photo_checks, read_image
 from api.video_sessions import WaitingSession, calls_of_agent, find_session, waiting_sessions
 from orderflow.blobs import BlobNotFound
-from orderflow.commands import OrderStatus
-from orderflow.outcomes import NOTE_MAX_LENGTH, VideoRejectReason
+from orderflow.contract.commands import OrderStatus
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, VideoRejectReason
 from orderflow.settings import Settings
 
 router = APIRouter(prefix="/agent", include_in_schema=False)

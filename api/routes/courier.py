@@ -12,14 +12,14 @@ from api.deps import CourierDep, OrderIdPath, TemporalDep
 from api.errors import ApiError, conflict, responses
 from api.workflow_calls import (
     open_order_status,
-    order_handle,
     order_status,
     run_update,
     send_signal,
     status_after,
     unreachable,
 )
-from orderflow.commands import (
+from orderflow.contract.client import OrderClient
+from orderflow.contract.commands import (
     AttemptNumber,
     CourierHandover,
     CourierTurnedAway,
@@ -28,8 +28,8 @@ from orderflow.commands import (
     Note,
     OrderStatus,
 )
-from orderflow.outcomes import FailureReason
-from orderflow.stages import DeliveryMode, Stage
+from orderflow.contract.outcomes import FailureReason
+from orderflow.contract.stages import DeliveryMode, Stage
 
 router = APIRouter(prefix="/courier/deliveries", tags=["couriers"])
 log = logging.getLogger("orderflow.api.courier")
@@ -49,7 +49,7 @@ class DoorCheck(BaseModel):
     instructions: str
 
 
-# Request bodies take their limits from the contract types they feed (orderflow.commands), so a body
+# Request bodies take their limits from the contract types they feed (orderflow.contract.commands), so a body
 # accepted here is always one the workflow accepts.
 
 
@@ -133,7 +133,7 @@ async def turned_away(temporal: Client, order_id: str, attempt: int) -> ApiError
     day's attempt must not count against the customer (workflows/delivery.py `_reschedule`).
     """
     try:
-        await order_handle(temporal, order_id).signal("courier_turned_away", CourierTurnedAway(attempt=attempt))
+        await OrderClient(temporal).courier_turned_away(order_id, CourierTurnedAway(attempt=attempt))
     except RPCError as error:
         # The server is away too: the order's end-of-day timer then fires late, which spares the day as well.
         log.warning("courier_turned_away not delivered: %s", error.status, extra={"order_id": order_id})
@@ -157,7 +157,7 @@ async def handover(order_id: OrderIdPath, body: Handover, _: CourierDep, tempora
     try:
         _locked_attempt(await open_order_status(temporal, order_id), body.attempt)
         request = CourierHandover(attempt=body.attempt, code=body.code, id_checked=body.id_checked)
-        result = await run_update(temporal, order_id, "courier_handover", request, HandoverResult)
+        result = await run_update(temporal, order_id, lambda orders: orders.handover(order_id, request))
     except Exception as error:
         if not unreachable(error):
             raise
@@ -185,7 +185,7 @@ async def failed_attempt(
     if body.attempt != status.attempt:
         raise conflict("wrong_attempt", f"attempt {status.attempt} is under way, not {body.attempt}")
     report = DeliveryFailed(attempt=body.attempt, reason=body.reason, note=body.note)
-    await send_signal(temporal, order_id, "delivery_failed", report)
+    await send_signal(temporal, order_id, lambda orders: orders.delivery_failed(order_id, report))
     try:
         after = await status_after(
             temporal, order_id, lambda s: s.stage != Stage.OUT_FOR_DELIVERY or s.attempt != body.attempt

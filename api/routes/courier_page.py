@@ -18,7 +18,7 @@ from api.pages.rendering import render_page
 from api.pages.staff_session import StaffSession
 from api.pages.staff_sign_in import sign_in, sign_in_page, sign_out, signed_in
 from api.routes import courier
-from orderflow.outcomes import NOTE_MAX_LENGTH, FailureReason
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason
 
 router = APIRouter(prefix="/courier", include_in_schema=False)
 

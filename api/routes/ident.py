@@ -12,16 +12,13 @@ from api.pages.rendering import render_page, wants_page
 from api.routes.liveness import router as liveness_router
 from api.uploads import PHOTO_FIELDS, discard_refs, receive_photos
 from api.workflow_calls import open_order_status, run_update, settled_status
-from orderflow.commands import (
-    ChooseDoorstep,
+from orderflow.contract.commands import (
     OrderStatus,
     PhotoSubmissionResult,
-    RequestVideoIdent,
     SubmitPhotos,
-    VideoSessionRef,
 )
+from orderflow.contract.stages import IdentOutcome, NextAction, Stage
 from orderflow.links import tracking_url
-from orderflow.stages import IdentOutcome, NextAction, Stage
 
 router = APIRouter(prefix="/ident", tags=["customer"])
 
@@ -123,7 +120,7 @@ async def submit_photos(
     refs = await receive_photos(request, blobs, order_id, settings.max_upload_bytes)
     photos = SubmitPhotos(front_ref=refs["front"], back_ref=refs["back"], portrait_ref=refs["portrait"])
     try:
-        result = await run_update(temporal, order_id, "submit_photos", photos, PhotoSubmissionResult)
+        result = await run_update(temporal, order_id, lambda orders: orders.submit_photos(order_id, photos))
     except ApiError:
         # Refused by the validator: the workflow never saw these references.
         discard_refs(blobs, refs)
@@ -137,7 +134,7 @@ async def request_video(
 ) -> IdentState | Response:
     """Ask for a video call with an agent instead of (more) photos."""
     await open_order_status(temporal, order_id)
-    await run_update(temporal, order_id, "request_video_ident", RequestVideoIdent(), VideoSessionRef)
+    await run_update(temporal, order_id, lambda orders: orders.request_video_ident(order_id))
     if wants_page(request):
         return _back_to_page(request)
     return IdentState.of(await settled_status(temporal, order_id))
@@ -149,7 +146,7 @@ async def choose_doorstep(
 ) -> IdentState | Response:
     """Skip online identification: the courier checks the ID at the door."""
     await open_order_status(temporal, order_id)
-    status = await run_update(temporal, order_id, "choose_doorstep", ChooseDoorstep(), OrderStatus)
+    status = await run_update(temporal, order_id, lambda orders: orders.choose_doorstep(order_id))
     return _back_to_page(request) if wants_page(request) else IdentState.of(status)
 
 

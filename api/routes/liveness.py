@@ -7,17 +7,16 @@ from api.errors import ApiError, conflict, responses
 from api.liveness_uploads import read_liveness_upload, store_frames
 from api.uploads import discard_refs
 from api.workflow_calls import open_order_status, run_update
-from orderflow.liveness import (
+from orderflow.contract.liveness import (
     MAX_FRAME_BYTES,
     MAX_FRAMES,
     MAX_TIMESTAMP_MS,
     MIN_FRAMES,
     LivenessChallenge,
     LivenessSubmissionResult,
-    StartLiveness,
     SubmitLiveness,
 )
-from orderflow.stages import Stage
+from orderflow.contract.stages import Stage
 
 router = APIRouter()
 
@@ -62,7 +61,7 @@ async def _awaiting_ident(temporal: TemporalDep, order_id: str) -> None:
 async def start_liveness(token: LinkTokenPath, order_id: IdentOrderDep, temporal: TemporalDep) -> LivenessChallenge:
     """A fresh challenge: the head movements to make, in order, while the page films."""
     await _awaiting_ident(temporal, order_id)
-    return await run_update(temporal, order_id, "start_liveness", StartLiveness(), LivenessChallenge)
+    return await run_update(temporal, order_id, lambda orders: orders.start_liveness(order_id))
 
 
 @router.post(
@@ -84,7 +83,7 @@ async def submit_liveness(
     refs = store_frames(blobs, order_id, upload)
     submission = SubmitLiveness(challenge_id=upload.challenge_id, frame_refs=refs, timestamps_ms=upload.timestamps_ms)
     try:
-        return await run_update(temporal, order_id, "submit_liveness", submission, LivenessSubmissionResult)
+        return await run_update(temporal, order_id, lambda orders: orders.submit_liveness(order_id, submission))
     except ApiError:
         # Refused by the validator (an old challenge, say): the workflow never saw these frames.
         discard_refs(blobs, {str(index): ref for index, ref in enumerate(refs)})

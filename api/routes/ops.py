@@ -4,6 +4,7 @@ refusal (409 with its code) leaves no trace, and an accepted one lands in the au
 the operator behind the token and the reason given."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -15,11 +16,12 @@ from temporalio.client import Client
 from api.deps import EngineDep, OperatorDep, OrderIdPath, SettingsDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import run_update
-from orderflow.commands import CancelOrder, CancelResult, OperatorAction, OperatorActionResult
+from orderflow.contract.client import OrderClient
+from orderflow.contract.commands import CancelOrder, CancelResult, OperatorAction, OperatorActionResult
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH
+from orderflow.contract.stages import Stage
 from orderflow.ops.stuck import NeverStuck, StuckReport, find_stuck
 from orderflow.ops.unconfirmed import SETTLED_AFTER, UnconfirmedReport, unconfirmed_messages
-from orderflow.outcomes import NOTE_MAX_LENGTH
-from orderflow.stages import Stage
 
 router = APIRouter(prefix="/ops", tags=["operators"])
 log = logging.getLogger("orderflow.api.ops")
@@ -64,11 +66,16 @@ async def unconfirmed(
     return await anyio.to_thread.run_sync(lambda: unconfirmed_messages(engine, older_than, limit))
 
 
-async def _act(temporal: Client, order_id: str, update: str, operator: str, reason: str) -> OperatorActionResult:
+OperatorUpdate = Callable[[OrderClient, str, OperatorAction], Awaitable[OperatorActionResult]]
+
+
+async def _act(
+    temporal: Client, order_id: str, update: OperatorUpdate, operator: str, reason: str
+) -> OperatorActionResult:
     # The reason may quote the customer: only who did what goes to the log; the why goes to the audit trail.
-    log.info("operator %s asks %s", operator, update, extra={"order_id": order_id})
+    log.info("operator %s asks %s", operator, update.__name__, extra={"order_id": order_id})
     action = OperatorAction(operator_id=operator, reason=reason)
-    return await run_update(temporal, order_id, update, action, OperatorActionResult)
+    return await run_update(temporal, order_id, lambda orders: update(orders, order_id, action))
 
 
 @router.post(
@@ -80,7 +87,7 @@ async def resend_ident_link(
     order_id: OrderIdPath, body: Reason, operator: OperatorDep, temporal: TemporalDep
 ) -> OperatorActionResult:
     """E-mail the customer the online identification link again (order waiting for ident)."""
-    return await _act(temporal, order_id, "operator_resend_ident_link", operator, body.reason)
+    return await _act(temporal, order_id, OrderClient.resend_ident_link, operator, body.reason)
 
 
 @router.post(
@@ -90,7 +97,7 @@ async def force_doorstep(
     order_id: OrderIdPath, body: Reason, operator: OperatorDep, temporal: TemporalDep
 ) -> OperatorActionResult:
     """End online identification: the parcel goes out with an ID check at the door."""
-    return await _act(temporal, order_id, "operator_force_doorstep", operator, body.reason)
+    return await _act(temporal, order_id, OrderClient.force_doorstep, operator, body.reason)
 
 
 @router.post(
@@ -102,7 +109,7 @@ async def reopen_delivery_attempt(
     order_id: OrderIdPath, body: Reason, operator: OperatorDep, temporal: TemporalDep
 ) -> OperatorActionResult:
     """Re-open today's failed or locked delivery attempt, so the courier can try again."""
-    return await _act(temporal, order_id, "operator_reopen_delivery_attempt", operator, body.reason)
+    return await _act(temporal, order_id, OrderClient.reopen_delivery_attempt, operator, body.reason)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=CancelResult, responses=responses(401, 404, 409, 422))
@@ -110,4 +117,4 @@ async def cancel(order_id: OrderIdPath, body: Reason, operator: OperatorDep, tem
     """Cancel the order before dispatch; refused with 409 once the parcel has left the warehouse."""
     log.info("operator %s asks cancel", operator, extra={"order_id": order_id})
     request = CancelOrder(reason=body.reason, operator_id=operator)
-    return await run_update(temporal, order_id, "cancel", request, CancelResult)
+    return await run_update(temporal, order_id, lambda orders: orders.cancel(order_id, request))

@@ -8,9 +8,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.deps import EngineDep, OrderIdPath, SettingsDep, StorefrontDep, TemporalDep
 from api.errors import ApiError, responses
 from api.workflow_calls import open_order_status, order_status, run_update
-from orderflow.commands import CancelOrder, CancelResult, Note, OrderStatus
+from orderflow.contract.commands import CancelOrder, CancelResult, Note, OrderStatus
+from orderflow.contract.order import IdentMethod, OrderInput
 from orderflow.links import ident_url, tracking_url
-from orderflow.order import IdentMethod, OrderInput
 from orderflow.storefront import start_order
 
 router = APIRouter(prefix="/orders", tags=["storefront"])
@@ -78,4 +78,4 @@ async def cancel_order(
     """Cancel the order; refused with 409 once the parcel has left the warehouse."""
     await open_order_status(temporal, order_id)
     reason = request.reason if request else ""
-    return await run_update(temporal, order_id, "cancel", CancelOrder(reason=reason), CancelResult)
+    return await run_update(temporal, order_id, lambda orders: orders.cancel(order_id, CancelOrder(reason=reason)))

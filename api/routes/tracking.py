@@ -8,11 +8,11 @@ from api.deps import EngineDep, LinkTokenPath, SettingsDep, TemporalDep, TrackOr
 from api.errors import responses
 from api.pages.rendering import render_page
 from api.workflow_calls import settled_status
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import FINAL, IdentOutcome, Stage
 from orderflow.crypto import data_keys
 from orderflow.delivery_codes import live_code
 from orderflow.links import ident_url
-from orderflow.order import IdentMethod
-from orderflow.stages import FINAL, IdentOutcome, Stage
 from orderflow.wording.localtime import last_valid_moment
 
 router = APIRouter(prefix="/track", tags=["customer"])

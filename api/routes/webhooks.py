@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import EngineDep, OperatorDep, SettingsDep, TemporalDep
 from api.errors import ApiError, responses
-from orderflow import task_queues
+from orderflow.contract import task_queues
+from orderflow.contract.webhook_events import WebhookEventType
 from orderflow.crypto import data_keys
 from orderflow.store.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from orderflow.webhook_events import WebhookEventType
 from orderflow.webhooks.addresses import AddressRefused, resolve
 from orderflow.webhooks.contract import DELIVERY_WORKFLOW, DeliveryFeed
 from orderflow.webhooks.ledger import Ledger

@@ -16,10 +16,10 @@ from typing import NoReturn
 from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
 
-from orderflow import search_attributes
+from orderflow.contract import search_attributes
+from orderflow.contract.stages import FINAL, Stage
 from orderflow.ops.stuck import StuckOrder, find_stuck
 from orderflow.settings import Settings, get_settings
-from orderflow.stages import FINAL, Stage
 from orderflow.temporal import connect
 
 OPEN_STAGES = [stage.value for stage in Stage if stage not in FINAL]

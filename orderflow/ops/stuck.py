@@ -11,11 +11,11 @@ from urllib.parse import quote
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowExecution
 
-from orderflow import search_attributes as sa
+from orderflow.contract import search_attributes as sa
+from orderflow.contract.order import order_id_of
+from orderflow.contract.stages import FINAL, Stage
 from orderflow.ops.thresholds import stuck_thresholds
-from orderflow.order import order_id_of
 from orderflow.settings import Settings
-from orderflow.stages import FINAL, Stage
 
 _STAGE_NAMES = {stage.value for stage in Stage}
 

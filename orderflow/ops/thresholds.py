@@ -7,8 +7,8 @@ which usually means a worker is down. `ORDERFLOW_STUCK_THRESHOLDS` overrides any
 
 from datetime import timedelta
 
+from orderflow.contract.stages import FINAL, Stage
 from orderflow.settings import Settings
-from orderflow.stages import FINAL, Stage
 
 # Stages the workflow passes through on its own, within seconds.
 PASSING = timedelta(minutes=5)

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from orderflow.outcomes import NOTE_MAX_LENGTH
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH
 
 NOTE_LENGTH = 2 * NOTE_MAX_LENGTH
 ACTOR_LENGTH = 128

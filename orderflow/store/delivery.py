@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint, update
 from sqlmodel import Field, Session, SQLModel, col
 
-from orderflow.records import RecordDeliveryAttempt
+from orderflow.contract.records import RecordDeliveryAttempt
 from orderflow.store.once import upsert_if_newer
 
 

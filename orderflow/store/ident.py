@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, UniqueConstraint, update
 from sqlmodel import Field, Session, SQLModel, col
 
-from orderflow.records import RecordPhotoCheck, RecordVideoSession
+from orderflow.contract.records import RecordPhotoCheck, RecordVideoSession
 from orderflow.store.once import insert_once, upsert_if_newer
 from orderflow.store.text import fit, fit_optional
 

@@ -6,9 +6,9 @@ Only ids, stage, times and links: never names, e-mail addresses, images or codes
 import json
 import uuid
 
+from orderflow.contract.webhook_events import OrderEvent
 from orderflow.links import tracking_url
 from orderflow.settings import Settings
-from orderflow.webhook_events import OrderEvent
 
 MAX_PAYLOAD_BYTES = 20_000
 # Fixed namespace: the same order event (and endpoint) always gives the same ids, whatever is retried.

@@ -12,7 +12,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
 from orderflow.blobs import BlobStore
-from orderflow.records import RecordOrder
+from orderflow.contract.records import RecordOrder
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -28,12 +28,13 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.main import create_app
-from orderflow import search_attributes
-from orderflow.commands import ClaimVideoSession, OrderStatus, RequestVideoIdent, VideoSessionRef
+from orderflow.contract import search_attributes
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import ClaimVideoSession, OrderStatus, RequestVideoIdent, VideoSessionRef
+from orderflow.contract.order import IdentMethod, workflow_id_for
+from orderflow.contract.stages import Stage
 from orderflow.links import LinkPurpose, sign
-from orderflow.order import IdentMethod, workflow_id_for
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate
 from orderflow.storefront import start_order
@@ -162,7 +163,7 @@ async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveOr
             "request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef
         )
         in_call_id, in_call = await _start(client, queue, IdentMethod.ONLINE, Stage.AWAITING_IDENT)
-        call = await in_call.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+        call = await in_call.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
         await in_call.execute_update(
             "claim_video_session", ClaimVideoSession(session_id=call.session_id, agent_id="agent-7")
         )

@@ -6,10 +6,10 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.commands import CourierHandover, DeliveryFailed, OperatorAction
-from orderflow.order import IdentMethod
-from orderflow.records import CHECK_DELIVERY_CODE
-from orderflow.stages import Stage
+from orderflow.contract.commands import CourierHandover, DeliveryFailed, OperatorAction
+from orderflow.contract.names import CHECK_DELIVERY_CODE
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker, wait_for_stage
 from workflows.order import OrderWorkflow
 

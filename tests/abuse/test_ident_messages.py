@@ -1,8 +1,8 @@
 """E-mails about identification: our outage blames no one and is said once; agents' free text stays internal."""
 
-from orderflow.commands import ClaimVideoSession, RequestVideoIdent, VideoIdentResult
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.commands import ClaimVideoSession, RequestVideoIdent, VideoIdentResult
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, photos_for, running_order_worker
 from workflows.order import OrderWorkflow
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from orderflow.outcomes import NOTE_MAX_LENGTH, FailureReason
-from orderflow.records import RecordStageChange, RecordVideoSession
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason
+from orderflow.contract.records import RecordStageChange, RecordVideoSession
 from orderflow.store.audit import AuditEvent
 from orderflow.store.ident import VideoSession
 from orderflow.store.text import TRUNCATED

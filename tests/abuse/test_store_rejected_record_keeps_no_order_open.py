@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from orderflow.commands import CancelOrder
+from orderflow.contract.commands import CancelOrder
+from orderflow.contract.stages import Stage
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.audit import AuditEvent
 from orderflow.store.engine import make_engine
 from orderflow.store.orders import Order

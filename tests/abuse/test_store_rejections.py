@@ -14,8 +14,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.testing import ActivityEnvironment
 
-from orderflow.photo_ident import ImageFinding, ImageKind
-from orderflow.records import RecordPhotoCheck, RecordStageChange
+from orderflow.contract.photo_ident import ImageFinding, ImageKind
+from orderflow.contract.records import RecordPhotoCheck, RecordStageChange
 from orderflow.store.audit import AuditEvent
 from orderflow.store.engine import make_engine
 from orderflow.store.ident import IdentAttempt

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, event
 
 from orderflow import privacy
 from orderflow.blobs import BlobStore
-from orderflow.records import RecordDeliveryAttempt, RecordStageChange
+from orderflow.contract.records import RecordDeliveryAttempt, RecordStageChange
 from orderflow.store.delivery import DeliveryAttempt
 from orderflow.store.orders import Order
 from tests.abuse.store_helpers import T0, new_order, rows, run, store_on

@@ -3,8 +3,9 @@
 import asyncio
 import uuid
 
-from orderflow.commands import RequestVideoIdent, VideoSessionRef
-from orderflow.stages import Stage
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import RequestVideoIdent
+from orderflow.contract.stages import Stage
 from tests.api.stack import AGENT_7, AGENT_8, COURIER, STOREFRONT
 from tests.workflows.harness import make_order, wait_for_stage
 
@@ -13,7 +14,7 @@ async def waiting_call(api):
     """An order whose customer asked for a video call, once the agent queue shows it."""
     order = make_order()
     handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
-    session = await handle.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+    session = await handle.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
     for _ in range(100):  # visibility follows the workflow by a moment
         queue = (await api.http.get("/agent/video-sessions", headers=AGENT_7)).json()
         if any(entry["session_id"] == session.session_id for entry in queue):

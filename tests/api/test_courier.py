@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.api.stack import AGENT_7, COURIER, STOREFRONT
 from tests.workflows.harness import make_order, wait_for_stage
 

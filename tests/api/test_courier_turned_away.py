@@ -9,7 +9,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 
 from api import workflow_calls
-from orderflow.commands import CourierTurnedAway
+from orderflow.contract.commands import CourierTurnedAway
 from orderflow.storefront import start_order
 from tests.api.stack import COURIER
 from tests.workflows.harness import make_order

@@ -1,8 +1,8 @@
 """The customer pages speak the order's language, whatever the browser prefers; `?lang=` overrides,
 and a language we do not speak falls back to German."""
 
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order
 
 ENGLISH_BROWSER = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9"}

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from orderflow.links import LinkPurpose, sign
-from orderflow.order import IdentMethod
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
 from tests.api.photos import HEIC, JPEG, PDF, PNG, three
 from tests.api.stack import MAX_UPLOAD_BYTES, STOREFRONT
 from tests.workflows.harness import make_order, wait_for_stage
@@ -311,7 +312,7 @@ async def test_a_photo_check_that_takes_too_long_answers_503(api, monkeypatch):
     # The order carried on by itself: a check that broke does not cost the customer a try.
     status = await wait_for_stage(handle, Stage.PHOTO_CHECK)
     for _ in range(100):
-        status = await handle.query("status", result_type=type(status))
+        status = await handle.query(OrderWorkflowContract.status)
         if status.stage == Stage.AWAITING_IDENT:
             break
         await asyncio.sleep(0.1)

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from orderflow.liveness import MAX_FRAME_BYTES, MAX_FRAMES
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.liveness import MAX_FRAME_BYTES, MAX_FRAMES
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from orderflow.storefront import start_order as storefront_start
 from tests.api.liveness_stack import LivenessApi, running_liveness_api
 from tests.workflows.harness import make_order, wait_for_stage

@@ -21,8 +21,9 @@ from activities.vision.liveness import LivenessModels
 from activities.vision.liveness_activity import LivenessActivities
 from activities.vision.models import VisionModels
 from orderflow.blobs import BlobStore
-from orderflow.liveness import LIVENESS_ACTIVITY, ChallengeStep, LivenessInput, LivenessResult
-from orderflow.order import IdentMethod
+from orderflow.contract.liveness import ChallengeStep, LivenessInput, LivenessResult
+from orderflow.contract.names import LIVENESS_ACTIVITY
+from orderflow.contract.order import IdentMethod
 from synthetic_ids.liveness_frames import head
 from tests.api.liveness_stack import LivenessLiveStack
 from tests.api.screenshots import shoot

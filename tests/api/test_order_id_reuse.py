@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 from temporalio.service import RPCError, RPCStatusCode
 
-from orderflow.order import workflow_id_for
+from orderflow.contract.order import workflow_id_for
 from orderflow.store.orders import Order
 from tests.api.stack import STOREFRONT
 from tests.api.test_orders import order_body

@@ -3,8 +3,8 @@
 import uuid
 from decimal import Decimal
 
-from orderflow.order import IdentMethod, workflow_id_for
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod, workflow_id_for
+from orderflow.contract.stages import Stage
 from tests.api.stack import AGENT_7, STOREFRONT, running_api
 from tests.workflows.harness import make_order, wait_for_stage
 

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from orderflow.order import IdentMethod, workflow_id_for
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod, workflow_id_for
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from tests.api.photos import JPEG, PNG
 from tests.api.screenshots import shoot
 from tests.api.stack import STOREFRONT, LiveStack

@@ -12,7 +12,7 @@ from api.routes.courier import FailedAttempt, Handover
 from api.routes.ops import Reason
 from api.routes.orders import CancelRequest
 from orderflow.blobs import BlobStore
-from orderflow.commands import (
+from orderflow.contract.commands import (
     CancelOrder,
     CourierHandover,
     DeliveryFailed,
@@ -20,8 +20,8 @@ from orderflow.commands import (
     SubmitPhotos,
     VideoIdentResult,
 )
-from orderflow.order import ORDER_ID_MAX_LENGTH, ORDER_TOTAL_MAX, OrderInput
-from orderflow.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
+from orderflow.contract.order import ORDER_ID_MAX_LENGTH, ORDER_TOTAL_MAX, OrderInput
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
 from orderflow.settings import Settings
 from tests.workflows.harness import make_order
 

@@ -11,9 +11,10 @@ import anyio
 import httpx
 from sqlmodel import Session
 
-from orderflow.commands import OrderStatus, RequestVideoIdent, VideoSessionRef
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import RequestVideoIdent
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from orderflow.store.ident import VideoSession
 from tests.api.photos import JPEG, PNG, three
 from tests.api.stack import AGENT_7, AGENT_TOKENS, COURIER_TOKEN
@@ -179,7 +180,7 @@ async def test_a_verdict_after_the_call_expired_is_refused_with_the_reason(skipp
     api = skipping_api
     order = make_order()
     handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
-    session = await handle.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+    session = await handle.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
     for _ in range(100):  # the store's record of the session names its order (written in the background)
         if await anyio.to_thread.run_sync(_recorded, api.h.engine, session.session_id):
             break
@@ -190,7 +191,7 @@ async def test_a_verdict_after_the_call_expired_is_refused_with_the_reason(skipp
         assert claimed.status_code == 303, claimed.text
         await time_skipping_env.sleep(api.settings.video_session_max + timedelta(minutes=1))
         for _ in range(100):
-            status = await handle.query("status", result_type=OrderStatus)
+            status = await handle.query(OrderWorkflowContract.status)
             if status.video_session.state == "expired":
                 break
             await asyncio.sleep(0.05)
@@ -205,7 +206,7 @@ async def test_a_verdict_after_the_call_expired_is_refused_with_the_reason(skipp
 
         assert late.status_code == 409 and "expired" in late.text
         assert (late_json.status_code, late_json.json()["code"]) == (409, "session_expired")
-        assert (await handle.query("status", result_type=OrderStatus)).ident_outcome != "video_approved"
+        assert (await handle.query(OrderWorkflowContract.status)).ident_outcome != "video_approved"
 
 
 def _recorded(engine, session_id: str) -> bool:

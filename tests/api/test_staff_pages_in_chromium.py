@@ -9,9 +9,9 @@ import httpx
 import numpy as np
 from playwright.async_api import Browser, BrowserContext, Page
 
-from orderflow.order import IdentMethod, workflow_id_for
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod, workflow_id_for
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from tests.api.screenshots import DESKTOP, PHONE, shoot
 from tests.api.stack import AGENT_TOKENS, COURIER_TOKEN, LiveStack
 from tests.api.test_pages_in_chromium import browser, chromium, start_order  # noqa: F401 (fixtures)

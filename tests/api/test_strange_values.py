@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
-from orderflow.commands import RequestVideoIdent, VideoSessionRef
-from orderflow.outcomes import NOTE_MAX_LENGTH
-from orderflow.stages import Stage
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import RequestVideoIdent
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH
+from orderflow.contract.stages import Stage
 from tests.api.stack import AGENT_7, COURIER, OPERATOR_TOKEN, STOREFRONT, bearer
 from tests.workflows.harness import make_order, wait_for_stage
 
@@ -98,7 +99,7 @@ async def test_agent_notes_at_their_limit_reach_the_workflow(api):
         for text in (fill(PRINTABLE, NOTE_MAX_LENGTH), fill(CONTROL, NOTE_MAX_LENGTH)):
             order = make_order()
             handle = await api.h.start_at_stage(order, Stage.AWAITING_IDENT)
-            call = await handle.execute_update("request_video_ident", RequestVideoIdent(), result_type=VideoSessionRef)
+            call = await handle.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
             claim = await api.http.post(f"/agent/video-sessions/{call.session_id}/claim", headers=AGENT_7)
             assert claim.status_code == 200, claim.text
             body = {"verdict": verdict, "reason_code": code, "note": text}

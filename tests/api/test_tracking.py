@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from orderflow.links import LinkPurpose, sign
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
 from tests.api.stack import COURIER
 from tests.api.test_courier import out_for_delivery
 from tests.workflows.harness import make_order

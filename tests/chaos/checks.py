@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from orderflow.order import workflow_id_for
+from orderflow.contract.order import workflow_id_for
 from orderflow.store.outbox import MessageStatus, SentMessage
 from stack_drivers.fake_sendgrid import FakeSendGrid
 from stack_drivers.paths import EXPECTED_END, NEEDED_EMAILS, Effect, Path

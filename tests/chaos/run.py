@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from orderflow.order import workflow_id_for
+from orderflow.contract.order import workflow_id_for
 from orderflow.store.engine import make_engine
 from orderflow.temporal import connect
 from stack_drivers.clients import Calls, GaveUp, RetryingClient

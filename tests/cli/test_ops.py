@@ -10,9 +10,9 @@ import uuid
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 
-from orderflow import search_attributes
 from orderflow.cli import ops as cli
-from orderflow.stages import Stage
+from orderflow.contract import search_attributes
+from orderflow.contract.stages import Stage
 from tests.ops.conftest import indexed
 from tests.workflows.harness import make_order, running_order_worker
 

@@ -12,12 +12,18 @@ from sqlmodel import Session, select
 
 from orderflow.blobs import BlobStore
 from orderflow.cli.devstack.stack import DevStack
-from orderflow.commands import CourierHandover, HandoverResult, OrderStatus, PhotoSubmissionResult, SubmitPhotos
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import (
+    CourierHandover,
+    HandoverResult,
+    OrderStatus,
+    SubmitPhotos,
+)
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import live_code
-from orderflow.order import IdentMethod
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.engine import make_engine
 from orderflow.store.outbox import SentMessage
 from orderflow.storefront import start_order
@@ -54,7 +60,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
 
 async def wait_for(handle, stage: Stage, seconds: float = 90) -> OrderStatus:
     for _ in range(int(seconds * 10)):
-        status = await handle.query("status", result_type=OrderStatus)
+        status = await handle.query(OrderWorkflowContract.status)
         if status.stage == stage:
             return status
         await asyncio.sleep(0.1)
@@ -100,12 +106,12 @@ async def test_online_ident_with_real_photos_then_delivered(stack: DevStack):
 
     # Uploaded in the wrong order: the vision worker sorts them itself.
     photos_submitted = SubmitPhotos(front_ref=refs["portrait"], back_ref=refs["front"], portrait_ref=refs["back"])
-    result = await handle.execute_update("submit_photos", photos_submitted, result_type=PhotoSubmissionResult)
+    result = await handle.execute_update(OrderWorkflowContract.submit_photos, photos_submitted)
 
     assert (result.verdict, result.stage) == ("passed", Stage.IDENTIFIED), result.reasons
     status = await wait_for(handle, Stage.OUT_FOR_DELIVERY)
     assert status.delivery_mode == "anyone_at_address" and not status.code_required
-    await handle.execute_update("courier_handover", CourierHandover(attempt=1), result_type=HandoverResult)
+    await handle.execute_update(OrderWorkflowContract.courier_handover, CourierHandover(attempt=1))
     assert (await handle.result()).stage == Stage.DELIVERED
     for _ in range(50):  # the images go once the ident decision is final
         if not any(blobs.path(ref).exists() for ref in refs.values()):

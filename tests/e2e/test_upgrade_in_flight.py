@@ -22,9 +22,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 
 from orderflow.cli.devstack.stack import DevStack
+from orderflow.contract.order import IdentMethod
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import open_code
-from orderflow.order import IdentMethod
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine
 from orderflow.storefront import start_order

@@ -13,10 +13,10 @@ from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from activities.messaging.compose import Composer
+from orderflow.contract.messages import Event, MessageRequest
+from orderflow.contract.order import Customer
 from orderflow.crypto import data_keys, load_key
 from orderflow.delivery_codes import live_code, seal_code
-from orderflow.messages import Event, MessageRequest
-from orderflow.order import Customer
 from orderflow.settings import Settings
 from orderflow.store.codes import DeliveryCode
 from orderflow.temporal import data_converter

@@ -8,7 +8,8 @@ with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401
     import idna  # noqa: F401
 
-    from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
+    from orderflow.contract.messages import MessageReceipt, MessageRequest
+    from orderflow.contract.names import SEND_MESSAGE_ACTIVITY
     from workflows import activity_options
 
 

@@ -21,7 +21,8 @@ from temporalio.worker import Worker
 
 from activities.messaging import MessagingActivities
 from activities.messaging.sendgrid_delivery import SendGridDelivery
-from orderflow.messages import SEND_MESSAGE_ACTIVITY, Event, MessageReceipt, MessageRequest
+from orderflow.contract.messages import Event, MessageReceipt, MessageRequest
+from orderflow.contract.names import SEND_MESSAGE_ACTIVITY
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
 from stack_drivers.fake_sendgrid import Answer, FakeSendGrid

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from temporalio.testing import ActivityEnvironment
 
 from activities.messaging import MessagingActivities
-from orderflow.messages import Event, MessageRequest
+from orderflow.contract.messages import Event, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import list_outbox
 from tests.messaging.conftest import new_order_id, request, seal_delivery_code

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from temporalio.exceptions import ApplicationError
 
 from activities.messaging.mail import OutgoingMail
-from orderflow.messages import Event, MessageRequest
+from orderflow.contract.messages import Event, MessageRequest
 from orderflow.settings import Settings
 from tests.messaging.conftest import composer, customer, new_order_id, request, seal_delivery_code
 

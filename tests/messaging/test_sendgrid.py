@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.messaging import MessagingActivities
-from orderflow.messages import Event, MessageReceipt, MessageRequest
+from orderflow.contract.messages import Event, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
 from orderflow.store.outbox import SentMessage
 from stack_drivers.fake_sendgrid import API_KEY, Answer, FakeSendGrid

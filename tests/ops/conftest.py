@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from orderflow import search_attributes
+from orderflow.contract import search_attributes
+from orderflow.contract.stages import Stage
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.orders import AuditEvent
 from tests.api.stack import Api, bearer, running_api
 

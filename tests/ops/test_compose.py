@@ -8,7 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from orderflow.policy import OrderPolicy
+from orderflow.contract.policy import OrderPolicy
 from orderflow.settings import Settings
 from orderflow.temporal import connect_config
 

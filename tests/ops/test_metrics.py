@@ -7,10 +7,11 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
-from orderflow.commands import CancelOrder
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import CancelOrder
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from orderflow.metrics import with_activity_metrics, worker_runtime
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
 from orderflow.temporal import connect
 from tests.ops.conftest import OPERATOR
 from tests.workflows.harness import make_order, photos_for, running_order_worker, wait_for_stage
@@ -84,10 +85,10 @@ async def test_worker_runtime_serves_sdk_activity_and_business_metrics(dev_serve
         h.fakes.verdicts = [PhotoVerdict.PASSED]
         order = make_order(unit_price="99.00")
         passed = await h.start_at_stage(order, Stage.AWAITING_IDENT)
-        await passed.execute_update("submit_photos", photos_for(order))
+        await passed.execute_update(OrderWorkflowContract.submit_photos, photos_for(order))
         await wait_for_stage(passed, Stage.DISPATCHED)
         cancelled = await h.start_at_stage(make_order(), Stage.AWAITING_IDENT)
-        await cancelled.execute_update("cancel", CancelOrder(reason="changed my mind"))
+        await cancelled.execute_update(OrderWorkflowContract.cancel, CancelOrder(reason="changed my mind"))
         await cancelled.result()
         await passed.terminate("test over")
 

@@ -4,9 +4,10 @@ each audited with the operator behind the token and the reason given."""
 import asyncio
 from datetime import timedelta
 
-from orderflow.commands import CourierHandover, HandoverResult, OrderStatus, RequestVideoIdent
-from orderflow.order import IdentMethod
-from orderflow.stages import IdentOutcome, Stage
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import CourierHandover, RequestVideoIdent
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import IdentOutcome, Stage
 from tests.api.stack import running_api
 from tests.ops.conftest import OPERATOR, indexed, operator_rows, with_operators
 from tests.workflows.harness import make_order, wait_for_stage
@@ -48,7 +49,7 @@ async def test_stuck_view_wants_an_operator_and_sane_parameters(ops_api):
 async def test_force_doorstep_moves_a_stuck_video_order_on(ops_api, engine):
     order = make_order()
     handle = await ops_api.h.start_at_stage(order, Stage.AWAITING_IDENT)
-    await handle.execute_update("request_video_ident", RequestVideoIdent())
+    await handle.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
     await wait_for_stage(handle, Stage.AWAITING_VIDEO_AGENT)
 
     response = await ops_api.http.post(f"/ops/orders/{order.order_id}/force-doorstep", json=REASON, headers=OPERATOR)
@@ -124,7 +125,7 @@ async def test_reopen_a_locked_attempt_the_same_day(dev_server_env, engine, sett
         code = api.h.code(order.order_id, 1)
         wrong = CourierHandover(attempt=1, code=f"{(int(code) + 1) % 1_000_000:06d}")
         for _ in range(5):
-            await handle.execute_update("courier_handover", wrong, result_type=HandoverResult)
+            await handle.execute_update(OrderWorkflowContract.courier_handover, wrong)
         await until_stage(handle, Stage.DISPATCHED)
 
         response = await api.http.post(
@@ -135,7 +136,7 @@ async def test_reopen_a_locked_attempt_the_same_day(dev_server_env, engine, sett
         fresh = api.h.code(order.order_id, 1)  # a re-open issues a fresh code: the old one had five guesses already
         assert fresh != code
         right = CourierHandover(attempt=1, code=fresh)
-        assert (await handle.execute_update("courier_handover", right, result_type=HandoverResult)).accepted
+        assert (await handle.execute_update(OrderWorkflowContract.courier_handover, right)).accepted
         [row] = await operator_rows(engine, order.order_id)
         assert "re-opened attempt 1" in row.note and row.actor == "operator:ops-1"
 
@@ -143,7 +144,7 @@ async def test_reopen_a_locked_attempt_the_same_day(dev_server_env, engine, sett
 async def until_stage(handle, stage: Stage, seconds: float = 15) -> None:
     """Like wait_for_stage, with the patience a real clock needs."""
     for _ in range(int(seconds / 0.05)):
-        if (await handle.query("status", result_type=OrderStatus)).stage == stage:
+        if (await handle.query(OrderWorkflowContract.status)).stage == stage:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"never reached {stage}")

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.client import WorkflowHandle
 
-from orderflow.commands import RequestVideoIdent
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import RequestVideoIdent
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from orderflow.ops.stuck import NeverStuck, find_stuck
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
 from tests.ops.conftest import indexed
 from tests.workflows.harness import Harness, make_order, running_order_worker, wait_for_stage
 
@@ -41,7 +42,7 @@ async def three_waiting_orders(client, engine, settings) -> AsyncIterator[dict[S
 
 async def _waiting_for_agent(h: Harness) -> WorkflowHandle:
     handle = await h.start_at_stage(make_order(), Stage.AWAITING_IDENT)
-    await handle.execute_update("request_video_ident", RequestVideoIdent())
+    await handle.execute_update(OrderWorkflowContract.request_video_ident, RequestVideoIdent())
     await wait_for_stage(handle, Stage.AWAITING_VIDEO_AGENT)
     return handle
 

@@ -10,14 +10,14 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
 from orderflow.blobs import BlobStore
-from orderflow.delivery_codes import seal_code
-from orderflow.records import (
+from orderflow.contract.records import (
     RecordDeliveryAttempt,
     RecordOrder,
     RecordPhotoCheck,
     RecordStageChange,
     RecordVideoSession,
 )
+from orderflow.delivery_codes import seal_code
 from orderflow.store.audit import AuditEvent
 from orderflow.store.codes import DeliveryCode
 from orderflow.store.outbox import SentMessage

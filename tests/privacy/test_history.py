@@ -11,9 +11,9 @@ from temporalio.api.history.v1 import History
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from orderflow.codec import ENCODING
-from orderflow.commands import CourierHandover
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.commands import CourierHandover
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.privacy.codec_api import OPERATOR, as_json, codec_client, from_json
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker
 from workflows.order import OrderWorkflow

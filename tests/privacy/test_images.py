@@ -11,7 +11,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
 from orderflow.blobs import BlobStore
-from orderflow.records import DeleteIdImages
+from orderflow.contract.records import DeleteIdImages
 from orderflow.retention import sweep
 from orderflow.store.audit import AuditEvent
 

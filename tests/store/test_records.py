@@ -11,8 +11,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities
 from orderflow.blobs import BlobStore
-from orderflow.photo_ident import ImageFinding, ImageKind
-from orderflow.records import (
+from orderflow.contract.photo_ident import ImageFinding, ImageKind
+from orderflow.contract.records import (
     RecordDeliveryAttempt,
     RecordOrder,
     RecordPhotoCheck,

@@ -10,7 +10,7 @@ from activities.vision.activity import VisionActivities
 from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels, load_models
 from orderflow.blobs import BlobStore
-from orderflow.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoIdentResult
+from orderflow.contract.photo_ident import ExpectedIdentity, PhotoIdentInput, PhotoIdentResult
 from synthetic_ids import photos
 from synthetic_ids.idcards import JOERG, Document, passport_page
 from synthetic_ids.submission import back_photo, front_photo, selfie_photo

@@ -8,7 +8,8 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult
+    from orderflow.contract.names import PHOTO_IDENT_ACTIVITY
+    from orderflow.contract.photo_ident import PhotoIdentInput, PhotoIdentResult
 
 
 @workflow.defn

@@ -4,7 +4,7 @@ The benchmark (bench/photo_ident.py) runs the larger set the thresholds were set
 another seed, so it is not the images the thresholds were tuned on.
 """
 
-from orderflow.photo_ident import ExpectedIdentity
+from orderflow.contract.photo_ident import ExpectedIdentity
 from synthetic_ids.labelled import GENUINE, cases
 from synthetic_ids.labelled import case as labelled_case
 from synthetic_ids.scoring import Tally

@@ -6,7 +6,7 @@ import pytest
 from activities.vision.head_pose import estimate
 from activities.vision.liveness import LivenessModels, check
 from activities.vision.models import VisionModels
-from orderflow.liveness import ChallengeStep, LivenessReason, LivenessResult
+from orderflow.contract.liveness import ChallengeStep, LivenessReason, LivenessResult
 from synthetic_ids.head_turns import face_landmarks
 from synthetic_ids.liveness_frames import LEFT_THEN_RIGHT, LOOK_UP, RIGHT_THEN_LEFT, TIMES_MS, head, sequence, still
 

@@ -5,7 +5,7 @@ import numpy as np
 from activities.vision.head_pose import HeadPose
 from activities.vision.liveness_challenge import followed, movements_made, peak
 from activities.vision.liveness_signals import has_near_duplicates, thumbnail, timing_problem
-from orderflow.liveness import ChallengeStep, LivenessReason
+from orderflow.contract.liveness import ChallengeStep, LivenessReason
 
 LEFT, RIGHT, UP = ChallengeStep.TURN_LEFT, ChallengeStep.TURN_RIGHT, ChallengeStep.LOOK_UP
 

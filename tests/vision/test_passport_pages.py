@@ -9,7 +9,7 @@ from activities.vision.decoding import ImageLimits
 from activities.vision.models import VisionModels
 from activities.vision.ocr import LineRecognizer
 from activities.vision.pipeline import identify
-from orderflow.photo_ident import PhotoIdentInput, PhotoVerdict
+from orderflow.contract.photo_ident import PhotoIdentInput, PhotoVerdict
 from tests.vision.conftest import DELIVERY_DAY, JOERG_ORDER, JOERG_PASSPORT, Uploads
 
 

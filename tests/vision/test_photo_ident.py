@@ -6,7 +6,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from orderflow.photo_ident import ImageKind, PhotoIdentInput, PhotoVerdict
+from orderflow.contract.photo_ident import ImageKind, PhotoIdentInput, PhotoVerdict
 from synthetic_ids import lighting, photos
 from synthetic_ids.idcards import ERIKA_CARD, card_back, card_front
 from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, JOERG_ORDER, JOERG_PASSPORT, Submit, Uploads, store_uploads

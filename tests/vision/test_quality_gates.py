@@ -1,6 +1,6 @@
 """Quality problems reject an image only where they stop what it is for: the MRZ, the card's portrait."""
 
-from orderflow.photo_ident import ImageKind, PhotoVerdict
+from orderflow.contract.photo_ident import ImageKind, PhotoVerdict
 from synthetic_ids import photos
 from synthetic_ids.idcards import ERIKA_CARD, card_back, card_front, mrz_lines
 from tests.vision.conftest import Submit, Uploads

@@ -10,9 +10,9 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.vision.activity import VisionActivities
-from orderflow import task_queues
 from orderflow.blobs import BlobStore
-from orderflow.photo_ident import PhotoIdentInput, PhotoVerdict
+from orderflow.contract import task_queues
+from orderflow.contract.photo_ident import PhotoIdentInput, PhotoVerdict
 from orderflow.settings import Settings
 from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, Uploads, store_uploads
 from tests.vision.probe_workflow import PhotoIdentProbe

@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from orderflow.blobs import BlobStore
-from orderflow.photo_ident import PhotoIdentInput, PhotoVerdict
+from orderflow.contract.photo_ident import PhotoIdentInput, PhotoVerdict
 from orderflow.settings import Settings
 from tests.vision.conftest import DELIVERY_DAY, ERIKA_ORDER, Uploads, store_uploads
 from tests.vision.probe_workflow import PhotoIdentProbe

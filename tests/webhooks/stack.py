@@ -17,7 +17,7 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from examples.webhook_receiver import Receiver
-from orderflow import task_queues
+from orderflow.contract import task_queues
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate

@@ -6,7 +6,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from examples.webhook_receiver import Receiver
-from orderflow.order import IdentMethod
+from orderflow.contract.order import IdentMethod
 from tests.api.stack import STOREFRONT
 from tests.webhooks.stack import OPERATOR, eventually, receiving, running_pipeline, webhook_settings
 from tests.workflows.harness import make_order

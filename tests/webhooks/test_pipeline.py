@@ -10,10 +10,10 @@ from standardwebhooks import Webhook
 from temporalio.testing import WorkflowEnvironment
 
 from examples.webhook_receiver import Receiver
-from orderflow.commands import CancelOrder, ChooseDoorstep
-from orderflow.order import IdentMethod
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.commands import CancelOrder, ChooseDoorstep
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from tests.webhooks.stack import OPERATOR, eventually, receiving, running_pipeline, webhook_settings
 from tests.workflows.harness import make_order, photos_for, wait_for_stage
 from workflows.order import OrderWorkflow

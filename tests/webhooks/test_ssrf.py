@@ -14,12 +14,12 @@ from temporalio.testing import WorkflowEnvironment
 from activities.webhooks.deliver import DeliverActivities
 from api.main import create_app
 from examples.webhook_receiver import Receiver
+from orderflow.contract.webhook_events import OrderEvent, WebhookEventType
 from orderflow.crypto import data_keys
 from orderflow.settings import Settings
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate
 from orderflow.store.webhooks import WebhookDelivery
-from orderflow.webhook_events import OrderEvent, WebhookEventType
 from orderflow.webhooks.addresses import AddressRefused, resolve
 from orderflow.webhooks.contract import ADDRESS_REFUSED, DeliverWebhook
 from orderflow.webhooks.ledger import Ledger

@@ -15,18 +15,19 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from orderflow import task_queues
-from orderflow.commands import OrderStatus, SubmitPhotos
+from orderflow.contract import task_queues
+from orderflow.contract.commands import OrderStatus, SubmitPhotos
+from orderflow.contract.liveness import LivenessInput, LivenessResult
+from orderflow.contract.messages import MessageReceipt, MessageRequest
+from orderflow.contract.names import LIVENESS_ACTIVITY, PHOTO_IDENT_ACTIVITY, PUBLISH_ORDER_EVENT, SEND_MESSAGE_ACTIVITY
+from orderflow.contract.order import OrderInput
+from orderflow.contract.photo_ident import PhotoIdentInput, PhotoIdentResult, PhotoVerdict
+from orderflow.contract.stages import Stage
+from orderflow.contract.webhook_events import OrderEvent
 from orderflow.crypto import load_key
 from orderflow.delivery_codes import find_code, open_code
-from orderflow.liveness import LIVENESS_ACTIVITY, LivenessInput, LivenessResult
-from orderflow.messages import SEND_MESSAGE_ACTIVITY, MessageReceipt, MessageRequest
-from orderflow.order import OrderInput
-from orderflow.photo_ident import PHOTO_IDENT_ACTIVITY, PhotoIdentInput, PhotoIdentResult, PhotoVerdict
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.storefront import start_order
-from orderflow.webhook_events import PUBLISH_ORDER_EVENT, OrderEvent
 from stack_drivers.orders import make_order as make_order  # the tests import the sample order from here too
 from workers.orders import build_orders_worker
 from workflows.order import OrderWorkflow

@@ -14,8 +14,9 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from orderflow import task_queues
-from orderflow.liveness import LIVENESS_ACTIVITY, LivenessInput, LivenessResult
+from orderflow.contract import task_queues
+from orderflow.contract.liveness import LivenessInput, LivenessResult
+from orderflow.contract.names import LIVENESS_ACTIVITY
 from orderflow.settings import Settings
 from tests.workflows.harness import Fakes
 from workers.orders import build_orders_worker

@@ -19,10 +19,10 @@ from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from orderflow import search_attributes
-from orderflow.photo_ident import PhotoVerdict
+from orderflow.contract import search_attributes
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.store.engine import make_engine
 from orderflow.store.schema import migrate
 from orderflow.temporal import data_converter

@@ -3,9 +3,9 @@
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.commands import CancelOrder
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.commands import CancelOrder
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, running_order_worker, wait_for_stage
 from workflows.order import OrderWorkflow
 

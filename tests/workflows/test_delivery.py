@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.commands import CourierHandover, DeliveryFailed
-from orderflow.order import IdentMethod
-from orderflow.stages import DeliveryMode, Stage
+from orderflow.contract.commands import CourierHandover, DeliveryFailed
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import DeliveryMode, Stage
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker, sleep_until, wait_for_stage
 from workflows.order import OrderWorkflow
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import DeliveryMode, IdentOutcome, NextAction, Stage
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import DeliveryMode, IdentOutcome, NextAction, Stage
 from tests.workflows.harness import make_order, photos_for, running_order_worker
 from workflows.order import OrderWorkflow
 

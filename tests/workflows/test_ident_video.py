@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.commands import ChooseDoorstep, ClaimVideoSession, RequestVideoIdent, VideoIdentResult
-from orderflow.stages import DeliveryMode, IdentOutcome, Stage
+from orderflow.contract.commands import ChooseDoorstep, ClaimVideoSession, RequestVideoIdent, VideoIdentResult
+from orderflow.contract.stages import DeliveryMode, IdentOutcome, Stage
 from tests.workflows.harness import make_order, running_order_worker, wait_for_stage
 from workflows.order import OrderWorkflow
 

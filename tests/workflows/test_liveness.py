@@ -7,16 +7,16 @@ from contextlib import asynccontextmanager
 import pytest
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 
-from orderflow.liveness import (
+from orderflow.contract.liveness import (
     CHALLENGE_VALID_FOR,
     ChallengeStep,
     LivenessChallenge,
     StartLiveness,
     SubmitLiveness,
 )
-from orderflow.order import OrderInput
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.order import OrderInput
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, photos_for, sleep_until, wait_for_stage
 from tests.workflows.liveness_harness import ScriptedLiveness, liveness_order_worker
 from workflows.order import OrderWorkflow
@@ -101,7 +101,7 @@ async def test_frames_of_another_order_are_refused(time_skipping_env, engine, se
 
 async def test_no_challenge_outside_online_ident(time_skipping_env, engine, settings):
     async with order_worker(time_skipping_env.client, settings) as (queue, _):
-        from orderflow.order import IdentMethod
+        from orderflow.contract.order import IdentMethod
 
         order = make_order(ident_method=IdentMethod.DOORSTEP)
         handle = await time_skipping_env.client.start_workflow(

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from orderflow.storefront import start_order
 from tests.workflows.harness import make_order, running_order_worker, wait_for_stage
 

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowUpdateFailedError
 
-from orderflow.commands import CancelOrder, CourierHandover, OperatorAction, RequestVideoIdent
-from orderflow.order import IdentMethod
-from orderflow.stages import IdentOutcome, Stage
+from orderflow.contract.commands import CancelOrder, CourierHandover, OperatorAction, RequestVideoIdent
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import IdentOutcome, Stage
 from orderflow.store.orders import AuditEvent
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker, wait_for_stage
 from workflows.order import OrderWorkflow

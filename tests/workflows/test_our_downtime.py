@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from orderflow.commands import CourierHandover, CourierTurnedAway
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.commands import CourierHandover, CourierTurnedAway
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker, sleep_until, wait_for_stage
 from workflows.order import OrderWorkflow
 

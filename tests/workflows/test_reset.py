@@ -7,8 +7,10 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 
-from orderflow.order import IdentMethod
-from orderflow.stages import Stage
+from orderflow.contract.client import OrderWorkflowContract
+from orderflow.contract.commands import CancelOrder
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
 from tests.workflows.harness import make_order, running_order_worker, wait_for_stage
 
 
@@ -34,5 +36,5 @@ async def test_a_reset_to_the_first_workflow_task_is_the_same_order(dev_server_e
         new_run = client.get_workflow_handle(handle.id, run_id=reset.run_id)
         status = await wait_for_stage(new_run, Stage.AWAITING_IDENT)
         assert status.stage == Stage.AWAITING_IDENT
-        await new_run.execute_update("cancel", {"reason": "test over"})
+        await new_run.execute_update(OrderWorkflowContract.cancel, CancelOrder(reason="test over"))
         assert (await new_run.result())["stage"] == "cancelled"

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from sqlmodel import Session, select
 
 from orderflow.blobs import BlobStore
-from orderflow.commands import CourierHandover, OperatorAction, RequestVideoIdent, SubmitPhotos
-from orderflow.order import IdentMethod
-from orderflow.photo_ident import PhotoVerdict
-from orderflow.stages import Stage
+from orderflow.contract.commands import CourierHandover, OperatorAction, RequestVideoIdent, SubmitPhotos
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.photo_ident import PhotoVerdict
+from orderflow.contract.stages import Stage
 from orderflow.store.audit import AuditEvent
 from orderflow.store.delivery import DeliveryAttempt
 from orderflow.store.ident import IdentAttempt, VideoSession

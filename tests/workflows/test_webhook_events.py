@@ -5,13 +5,13 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from orderflow.commands import CourierHandover, DeliveryFailed
-from orderflow.messages import Event
-from orderflow.order import IdentMethod
+from orderflow.contract.commands import CourierHandover, DeliveryFailed
+from orderflow.contract.messages import Event
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.stages import Stage
+from orderflow.contract.webhook_events import WebhookEventType, webhook_event_type
 from orderflow.settings import Settings
-from orderflow.stages import Stage
 from orderflow.temporal import data_converter
-from orderflow.webhook_events import WebhookEventType, webhook_event_type
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker
 from workflows.order import OrderWorkflow
 

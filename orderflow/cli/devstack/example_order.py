@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from orderflow.order import workflow_id_for
+from orderflow.contract.order import workflow_id_for
 from orderflow.settings import Settings
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "order.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from orderflow import search_attributes
+from orderflow.contract import search_attributes
 from orderflow.settings import Settings
 
 BIN = Path(sys.executable).parent

@@ -5,9 +5,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from orderflow.order import IdentMethod
-from orderflow.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
-from orderflow.stages import DeliveryMode, IdentOutcome, NextAction, Stage
+from orderflow.contract.order import IdentMethod
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
+from orderflow.contract.stages import DeliveryMode, IdentOutcome, NextAction, Stage
 
 # Field types shared by the workflow's payloads and the API's request models, so both hold the same limits.
 Note = Annotated[str, Field(max_length=NOTE_MAX_LENGTH, description="internal note: audit trail only, never e-mailed")]

@@ -8,15 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from orderflow.photo_ident import ImageFinding
-
-LOAD_ORDER_POLICY = "load_order_policy"
-RECORD_ORDER = "record_order"
-RECORD_STAGE_CHANGE = "record_stage_change"
-ISSUE_DELIVERY_CODE = "issue_delivery_code"
-CHECK_DELIVERY_CODE = "check_delivery_code"
-# A local activity: the clock reading a decision branches on, recorded in history (activities/clock.py).
-READ_CLOCK = "read_clock"
+from orderflow.contract.photo_ident import ImageFinding
 
 
 class RecordOrder(BaseModel):
@@ -67,11 +59,6 @@ class CodeCheck(BaseModel):
 
 
 # ----- what the store keeps of ident and delivery: photo checks, video sessions, attempts, image deletions -----
-
-RECORD_PHOTO_CHECK = "record_photo_check"
-RECORD_VIDEO_SESSION = "record_video_session"
-RECORD_DELIVERY_ATTEMPT = "record_delivery_attempt"
-DELETE_ID_IMAGES = "delete_id_images"
 
 
 class RecordPhotoCheck(BaseModel):

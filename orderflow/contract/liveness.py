@@ -12,9 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from orderflow.stages import NextAction, Stage
-
-LIVENESS_ACTIVITY = "liveness_check"
+from orderflow.contract.stages import NextAction, Stage
 
 # What one submission may hold; the API refuses more with a 4xx before anything is stored.
 MIN_FRAMES = 6

@@ -8,7 +8,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-PHOTO_IDENT_ACTIVITY = "photo_ident"
 # The reason code of a check that could not run (our outage): the customer's photos may be fine.
 CHECK_UNAVAILABLE = "CHECK_UNAVAILABLE"
 # A high-value order's photos passed, but no liveness check did: a human looks at them in a video call.

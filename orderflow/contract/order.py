@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
-from orderflow.policy import OrderPolicy
+from orderflow.contract.policy import OrderPolicy
 
 
 class IdentMethod(StrEnum):

@@ -8,10 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio.common import RetryPolicy
 
-from orderflow.messages import Event
-from orderflow.stages import Stage
-
-PUBLISH_ORDER_EVENT = "publish_order_event"
+from orderflow.contract.messages import Event
+from orderflow.contract.stages import Stage
 
 
 class WebhookEventType(StrEnum):

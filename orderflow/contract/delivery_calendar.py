@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from orderflow.policy import OrderPolicy
+from orderflow.contract.policy import OrderPolicy
 
 
 class DeliveryDay(BaseModel):

@@ -5,9 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from orderflow.order import Customer
-
-SEND_MESSAGE_ACTIVITY = "send_message"
+from orderflow.contract.order import Customer
 
 
 class Event(StrEnum):
