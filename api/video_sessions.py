@@ -20,6 +20,7 @@ from api.errors import ApiError
 from api.workflow_calls import order_status
 from orderflow.contract.commands import OrderStatus
 from orderflow.contract.order import order_id_of
+from orderflow.contract.outcomes import VideoSessionState
 from orderflow.contract.stages import Stage
 from orderflow.settings import Settings
 from orderflow.store.ident import VideoSession
@@ -72,7 +73,7 @@ async def waiting_sessions(client: Client, settings: Settings) -> list[WaitingSe
         for status in await _statuses(client, settings, (Stage.AWAITING_VIDEO_AGENT,))
         if status.stage == Stage.AWAITING_VIDEO_AGENT
         and status.video_session is not None
-        and status.video_session.state == "waiting"
+        and status.video_session.state == VideoSessionState.WAITING
     ]
     return sorted(waiting, key=lambda session: session.requested_at)
 
@@ -109,6 +110,6 @@ async def calls_of_agent(client: Client, settings: Settings, agent_id: str) -> l
         status
         for status in await _statuses(client, settings, (Stage.VIDEO_IN_PROGRESS,))
         if status.video_session is not None
-        and status.video_session.state == "claimed"
+        and status.video_session.state == VideoSessionState.CLAIMED
         and status.video_session.agent_id == agent_id
     ]

@@ -14,16 +14,24 @@ with workflow.unsafe.imports_passed_through():
         OperatorActionResult,
     )
     from orderflow.contract.delivery_calendar import DeliveryDay, next_delivery_day
+    from orderflow.contract.guards import courier_report_refusal
+    from orderflow.contract.message_context import (
+        AttemptFailed,
+        Delivered,
+        DeliveryCode,
+        DeliveryRescheduled,
+        ParcelDispatched,
+    )
     from orderflow.contract.messages import Event
     from orderflow.contract.names import CHECK_DELIVERY_CODE, ISSUE_DELIVERY_CODE, RECORD_DELIVERY_ATTEMPT
-    from orderflow.contract.outcomes import AttemptOutcome
+    from orderflow.contract.outcomes import WRONG_CODE, AttemptOutcome
     from orderflow.contract.records import CheckCode, CodeCheck, IssueCode, RecordDeliveryAttempt
     from orderflow.contract.stages import DeliveryMode, IdentOutcome, Stage
     from workflows import activity_options
-    from workflows.order_base import MessageContext, OrderBase, iso
+    from workflows.order_base import OrderBase
     from workflows.order_state import DeliveryAttempt
     from workflows.patches import OUR_DOWNTIME_COSTS_NO_ATTEMPT, REOPEN_ISSUES_FRESH_CODE
-    from workflows.refusals import refuse
+    from workflows.refusals import refuse, refuse_if
 
 
 class Delivery(OrderBase):
@@ -41,11 +49,9 @@ class Delivery(OrderBase):
         self._enter(
             Stage.DISPATCHED,
             event=Event.PARCEL_DISPATCHED,
-            context={
-                "delivery_mode": self._delivery_mode.value,
-                "high_value": self._high_value,
-                "first_delivery_day": iso(day.starts_at),
-            },
+            context=ParcelDispatched(
+                delivery_mode=self._delivery_mode, high_value=self._high_value, first_delivery_day=day.starts_at
+            ),
         )
         number = 1
         while number <= self._policy.delivery_attempts:
@@ -67,7 +73,10 @@ class Delivery(OrderBase):
                 self._record_attempt(attempt)
                 if attempt.outcome == AttemptOutcome.DELIVERED:
                     self._enter(
-                        Stage.DELIVERED, event=Event.DELIVERED, context={"attempt": number}, note=f"attempt {number}"
+                        Stage.DELIVERED,
+                        event=Event.DELIVERED,
+                        context=Delivered(attempt=number),
+                        note=f"attempt {number}",
                     )
                     return
                 if attempt.outcome == AttemptOutcome.NOT_COUNTED:
@@ -117,12 +126,12 @@ class Delivery(OrderBase):
         self._enter(
             Stage.DISPATCHED,
             event=Event.DELIVERY_RESCHEDULED,
-            context={
-                "attempt": number,
-                "missed_day": iso(day.starts_at),
-                "next_attempt_on": iso(next_day.starts_at),
-                "attempts_left": self._policy.delivery_attempts - number + 1,
-            },
+            context=DeliveryRescheduled(
+                attempt=number,
+                missed_day=day.starts_at,
+                next_attempt_on=next_day.starts_at,
+                attempts_left=self._policy.delivery_attempts - number + 1,
+            ),
             note=f"attempt {number} not counted, moved to the next delivery day: {why}",
             n=self._rescheduled_days,
         )
@@ -182,13 +191,9 @@ class Delivery(OrderBase):
             **activity_options.STORE,
         )
 
-    def _attempt_context(self, attempt: DeliveryAttempt) -> MessageContext:
+    def _attempt_context(self, attempt: DeliveryAttempt) -> DeliveryCode:
         assert self._delivery_mode is not None
-        return {
-            "attempt": attempt.number,
-            "valid_until": iso(attempt.day.ends_at),
-            "delivery_mode": self._delivery_mode.value,
-        }
+        return DeliveryCode(attempt=attempt.number, valid_until=attempt.day.ends_at, delivery_mode=self._delivery_mode)
 
     def _report_failed_attempt(self, attempt: DeliveryAttempt, next_day_starts_at: datetime) -> None:
         attempts_left = self._policy.delivery_attempts - attempt.number
@@ -208,15 +213,20 @@ class Delivery(OrderBase):
         self._enter(
             Stage.DISPATCHED,
             event=Event.ATTEMPT_FAILED,
-            context={
-                "attempt": attempt.number,
-                "reason": reason.value,
-                "next_attempt_on": iso(next_day_starts_at),
-                "attempts_left": attempts_left,
-            },
+            context=AttemptFailed(
+                attempt=attempt.number,
+                reason=reason.value,
+                next_attempt_on=next_day_starts_at,
+                attempts_left=attempts_left,
+            ),
             note=note,
             n=self._failed_attempt_reports,
         )
+
+    def _attempt_under_way(self) -> int | None:
+        """The number of the attempt whose outcome is still open, if any (the courier's reports name it)."""
+        attempt = self._attempt
+        return attempt.number if attempt is not None and attempt.outcome is None else None
 
     def _record_attempt(self, attempt: DeliveryAttempt) -> None:
         assert self._delivery_mode is not None
@@ -268,7 +278,7 @@ class Delivery(OrderBase):
                     attempt.outcome = AttemptOutcome.CODE_LOCKED
                     self._count("orderflow_delivery_codes_locked", "Delivery attempts locked by wrong codes")
                     return HandoverResult(accepted=False, reason=AttemptOutcome.CODE_LOCKED.value, tries_left=0)
-                return HandoverResult(accepted=False, reason="wrong_code", tries_left=tries - attempt.wrong_codes)
+                return HandoverResult(accepted=False, reason=WRONG_CODE, tries_left=tries - attempt.wrong_codes)
         attempt.outcome = AttemptOutcome.DELIVERED
         note = "ID of the recipient checked" if handover.id_checked else "handed over"
         self._record_decision(f"attempt {attempt.number}: {note}")
@@ -279,10 +289,9 @@ class Delivery(OrderBase):
     @courier_handover.validator
     def _validate_courier_handover(self, handover: CourierHandover) -> None:
         attempt = self._attempt
-        if self._stage != Stage.OUT_FOR_DELIVERY or attempt is None or attempt.outcome is not None:
-            refuse("not_out_for_delivery", "the parcel is not out for delivery right now")
-        if handover.attempt != attempt.number:
-            refuse("wrong_attempt", f"attempt {attempt.number} is under way, not {handover.attempt}")
+        out = self._stage == Stage.OUT_FOR_DELIVERY
+        refuse_if(courier_report_refusal(self._attempt_under_way() if out else None, handover.attempt))
+        assert attempt is not None
         if self._delivery_mode == DeliveryMode.RECIPIENT_WITH_ID and not handover.id_checked:
             refuse("id_check_required", "hand over only to the named recipient after checking their ID (id_checked)")
         code = handover.code or ""
@@ -294,7 +303,7 @@ class Delivery(OrderBase):
     @workflow.signal
     def delivery_failed(self, failure: DeliveryFailed) -> None:
         attempt = self._attempt
-        if attempt is None or attempt.number != failure.attempt or attempt.outcome is not None:
+        if attempt is None or courier_report_refusal(self._attempt_under_way(), failure.attempt) is not None:
             workflow.logger.warning("ignored delivery_failed for attempt %s", failure.attempt)
             return
         # The report names a reason; the outcome is always "failed", whatever the reason says.
@@ -306,7 +315,7 @@ class Delivery(OrderBase):
     def courier_turned_away(self, report: CourierTurnedAway) -> None:
         """The courier's handover could not reach us (a worker outage): the day must not count against the customer."""
         attempt = self._attempt
-        if attempt is None or attempt.number != report.attempt or attempt.outcome is not None:
+        if attempt is None or courier_report_refusal(self._attempt_under_way(), report.attempt) is not None:
             workflow.logger.warning("ignored courier_turned_away for attempt %s", report.attempt)
             return
         attempt.courier_turned_away = True

@@ -15,6 +15,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from orderflow.contract import task_queues
+    from orderflow.contract.guards import IDENT_DEADLINE_PASSED, refs_of_order
     from orderflow.contract.liveness import (
         CHALLENGE_VALID_FOR,
         ChallengeStep,
@@ -29,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.contract.order import OrderInput
     from orderflow.contract.stages import Stage
     from workflows.order_base import OrderBase
-    from workflows.refusals import refuse
+    from workflows.refusals import refuse, refuse_if
 
 STEPS_PER_CHALLENGE = 2
 MAX_CHALLENGES = 10  # per order: enough for honest retries, bounded history for a script hammering the page
@@ -108,14 +109,13 @@ class Liveness(OrderBase):
             refuse("unknown_challenge", "this challenge is not the current one; ask for a new challenge")
         if workflow.now() >= challenge.expires_at:
             refuse("challenge_expired", "the challenge has expired; ask for a new one")
-        own_folder = f"{self._order.order_id}/"
-        if not all(ref.startswith(own_folder) for ref in submission.frame_refs):
+        if not refs_of_order(self._order.order_id, submission.frame_refs):
             refuse("foreign_frames", "frame references must be images uploaded for this order")
 
     def _require_liveness_open(self) -> None:
         self._require_stage({Stage.AWAITING_IDENT}, "the camera check runs while the order waits for identification")
         if self._ident_deadline is not None and workflow.now() >= self._ident_deadline:
-            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
+            refuse_if(IDENT_DEADLINE_PASSED)
 
     async def _check_liveness(self, challenge: LivenessChallenge, submission: SubmitLiveness) -> LivenessResult:
         request = LivenessInput(

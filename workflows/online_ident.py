@@ -21,8 +21,24 @@ with workflow.unsafe.imports_passed_through():
         VideoSessionRef,
     )
     from orderflow.contract.delivery_calendar import next_delivery_day
+    from orderflow.contract.guards import (
+        IDENT_DEADLINE_PASSED,
+        photo_submission_refusal,
+        refs_of_order,
+        video_verdict_refusal,
+    )
+    from orderflow.contract.message_context import (
+        DoorstepFallback,
+        EventContext,
+        IdentReminder,
+        PhotoCheckUnavailable,
+        PhotoIdentFailed,
+        VideoCallBooked,
+    )
+    from orderflow.contract.message_context import VideoIdentResult as VideoIdentResultContext
     from orderflow.contract.messages import Event
     from orderflow.contract.names import PHOTO_IDENT_ACTIVITY, RECORD_PHOTO_CHECK, RECORD_VIDEO_SESSION
+    from orderflow.contract.outcomes import VIDEO_SESSION_DECIDED, VideoSessionState
     from orderflow.contract.photo_ident import (
         CHECK_UNAVAILABLE,
         LIVENESS_MISSING,
@@ -34,10 +50,10 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.contract.records import RecordPhotoCheck, RecordVideoSession
     from orderflow.contract.stages import IdentOutcome, Stage
     from workflows import activity_options
-    from workflows.order_base import MessageContext, OrderBase, iso
+    from workflows.order_base import OrderBase
     from workflows.order_state import VideoSession
     from workflows.patches import CHECK_UNAVAILABLE_SAID_ONCE, HIGH_VALUE_NEEDS_LIVENESS
-    from workflows.refusals import refuse
+    from workflows.refusals import refuse, refuse_if
 
 
 class OnlineIdent(OrderBase):
@@ -52,20 +68,20 @@ class OnlineIdent(OrderBase):
             if reminder_at is not None and now >= reminder_at:
                 reminder_at = None
                 if self._photo_submissions == 0 and self._stage == Stage.AWAITING_IDENT:
-                    self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)})
-            if self._video and self._video.state == "claimed" and now >= self._video_must_finish_by():
-                self._set_video_state("expired")
+                    self._notify(Event.IDENT_REMINDER, IdentReminder(ident_deadline=self._ident_deadline))
+            if self._video and self._video.state == VideoSessionState.CLAIMED and now >= self._video_must_finish_by():
+                self._set_video_state(VideoSessionState.EXPIRED)
                 self._record_decision(f"video session {self._video.session_id} ended without a verdict")
                 self._after_ident_try_failed(why="video_expired", now=now)
             if now >= self._ident_deadline and self._stage in (Stage.AWAITING_IDENT, Stage.AWAITING_VIDEO_AGENT):
                 # A running photo check or a call an agent already claimed may still finish.
-                if self._video and self._video.state == "waiting":
-                    self._set_video_state("expired")
+                if self._video and self._video.state == VideoSessionState.WAITING:
+                    self._set_video_state(VideoSessionState.EXPIRED)
                 self._decide_doorstep(why="deadline")
                 continue
 
             wake_ups = [t for t in (reminder_at, self._ident_deadline) if t is not None and t > now]
-            if self._video and self._video.state == "claimed":
+            if self._video and self._video.state == VideoSessionState.CLAIMED:
                 wake_ups.append(self._video_must_finish_by())
             seen = self._changes
             await self._wait_until(
@@ -84,7 +100,7 @@ class OnlineIdent(OrderBase):
         return self._video.claimed_at + self._policy.video_session_max
 
     def _after_ident_try_failed(
-        self, why: str, now: datetime, event: Event | None = None, context: MessageContext | None = None
+        self, why: str, now: datetime, event: Event | None = None, context: EventContext | None = None
     ) -> None:
         """After a failed photo check or an expired call: try again if time and tries allow."""
         if self._past_deadline(now) or (why == "tries_used"):
@@ -92,19 +108,21 @@ class OnlineIdent(OrderBase):
         else:
             self._enter(Stage.AWAITING_IDENT, event=event, context=context, note=why, n=self._photo_submissions)
 
-    def _decide_identified(self, outcome: IdentOutcome, event: Event, context: MessageContext | None = None) -> None:
+    def _decide_identified(self, outcome: IdentOutcome, event: Event, context: EventContext | None = None) -> None:
         self._ident_outcome = outcome
         self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=outcome.value)
         self._delete_id_images(outcome.value)
         self._enter(Stage.IDENTIFIED, event=event, context=context, note=outcome.value)
 
     def _decide_doorstep(
-        self, why: str, event: Event = Event.DOORSTEP_FALLBACK, context: MessageContext | None = None
+        self, why: str, event: Event = Event.DOORSTEP_FALLBACK, context: VideoIdentResultContext | None = None
     ) -> None:
         self._ident_outcome = IdentOutcome.DOORSTEP
         self._count("orderflow_ident_outcomes", "Final outcomes of online identification", outcome=f"doorstep:{why}")
         self._delete_id_images(f"doorstep: {why}")
-        self._enter(Stage.DOORSTEP_FALLBACK, event=event, context={"why": why, **(context or {})}, note=why)
+        # The e-mail says why, whichever event tells the customer (a rejected call's verdict says it too).
+        said = DoorstepFallback(why=why) if context is None else context.model_copy(update={"why": why})
+        self._enter(Stage.DOORSTEP_FALLBACK, event=event, context=said, note=why)
 
     @workflow.update
     async def submit_photos(self, photos: SubmitPhotos) -> PhotoSubmissionResult:
@@ -151,16 +169,14 @@ class OnlineIdent(OrderBase):
             # Our outage: the customer's photos may be fine. Said once, in words that blame no one.
             event = None if self._outage_told else Event.PHOTO_CHECK_UNAVAILABLE
             self._outage_told = True
-            context: MessageContext = {"next_actions": [action.value for action in self._ident_actions()]}
-            self._after_ident_try_failed(CHECK_UNAVAILABLE.lower(), now, event=event, context=context)
+            unavailable = PhotoCheckUnavailable(next_actions=self._ident_actions())
+            self._after_ident_try_failed(CHECK_UNAVAILABLE.lower(), now, event=event, context=unavailable)
         else:
             why = "photo_failed" if self._photo_tries_left() > 0 else "tries_used"
-            context = {
-                "reasons": result.reasons,
-                "tries_left": self._photo_tries_left(),
-                "next_actions": [action.value for action in self._ident_actions()],
-            }
-            self._after_ident_try_failed(why, now, event=Event.PHOTO_IDENT_FAILED, context=context)
+            failed = PhotoIdentFailed(
+                reasons=result.reasons, tries_left=self._photo_tries_left(), next_actions=self._ident_actions()
+            )
+            self._after_ident_try_failed(why, now, event=Event.PHOTO_IDENT_FAILED, context=failed)
         return PhotoSubmissionResult(
             verdict=result.verdict.value,
             reasons=result.reasons,
@@ -197,13 +213,9 @@ class OnlineIdent(OrderBase):
 
     @submit_photos.validator
     def _validate_submit_photos(self, photos: SubmitPhotos) -> None:
-        self._require_stage({Stage.AWAITING_IDENT}, "photos are taken only while the order waits for identification")
-        if self._past_deadline():
-            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
-        if self._photo_tries_left() == 0:
-            refuse("no_tries_left", "all photo submissions are used; a video call or the doorstep check remain")
-        own_folder = f"{self._order.order_id}/"
-        if not all(ref.startswith(own_folder) for ref in (photos.front_ref, photos.back_ref, photos.portrait_ref)):
+        self._require_not_cancelled()
+        refuse_if(photo_submission_refusal(self._stage, self._photo_tries_left(), self._past_deadline()))
+        if not refs_of_order(self._order.order_id, (photos.front_ref, photos.back_ref, photos.portrait_ref)):
             refuse("foreign_photos", "photo references must be images uploaded for this order")
 
     @workflow.update
@@ -216,27 +228,27 @@ class OnlineIdent(OrderBase):
             {Stage.AWAITING_IDENT}, "a video call can be booked while the order waits for identification"
         )
         if self._past_deadline():
-            refuse("ident_deadline_passed", "the time for online identification is over; the courier checks the ID")
+            refuse_if(IDENT_DEADLINE_PASSED)
 
     def _open_video_session(self, note: str) -> str:
         session_id = str(workflow.uuid4())
         self._video = VideoSession(session_id=session_id, requested_at=workflow.now())
         self._video_sessions_opened += 1
-        self._set_video_state("waiting")
+        self._set_video_state(VideoSessionState.WAITING)
         self._enter(
             Stage.AWAITING_VIDEO_AGENT,
             event=Event.VIDEO_CALL_BOOKED,
-            context={"session_id": session_id},
+            context=VideoCallBooked(session_id=session_id),
             note=note,
             n=self._video_sessions_opened,
         )
         return session_id
 
-    def _set_video_state(self, state: str, reason: str = "") -> None:
+    def _set_video_state(self, state: VideoSessionState, reason: str = "") -> None:
         video = self._video
         assert video is not None
         video.state = state
-        decided = state in ("approved", "rejected", "expired", "withdrawn")
+        decided = state in VIDEO_SESSION_DECIDED
         self._store(
             RECORD_VIDEO_SESSION,
             RecordVideoSession(
@@ -256,7 +268,7 @@ class OnlineIdent(OrderBase):
         assert self._video is not None
         self._video.agent_id = claim.agent_id
         self._video.claimed_at = workflow.now()
-        self._set_video_state("claimed")
+        self._set_video_state(VideoSessionState.CLAIMED)
         self._enter(Stage.VIDEO_IN_PROGRESS, note=f"claimed by agent {claim.agent_id}")
         customer = self._order.customer
         return ClaimResult(
@@ -273,7 +285,7 @@ class OnlineIdent(OrderBase):
     def _validate_claim_video_session(self, claim: ClaimVideoSession) -> None:
         if self._video is None or self._video.session_id != claim.session_id:
             refuse("unknown_session", "this order has no such video session")
-        if self._video.state != "waiting" or self._stage != Stage.AWAITING_VIDEO_AGENT:
+        if self._video.state != VideoSessionState.WAITING or self._stage != Stage.AWAITING_VIDEO_AGENT:
             refuse("session_not_waiting", f"the video session is {self._video.state}, not waiting")
         if self._past_deadline():
             refuse("ident_deadline_passed", "the customer's ident deadline passed before the call was claimed")
@@ -282,34 +294,26 @@ class OnlineIdent(OrderBase):
 
     @workflow.signal
     def video_ident_result(self, result: VideoIdentResult) -> None:
-        video = self._video
-        if (
-            video is None
-            or video.session_id != result.session_id
-            or video.state != "claimed"
-            or video.agent_id != result.agent_id
-            or self._stage != Stage.VIDEO_IN_PROGRESS
-        ):
+        if video_verdict_refusal(self._video, self._stage, result.session_id, result.agent_id) is not None:
             # Signals cannot be refused; an unknown, foreign or late verdict is ignored without harm.
             workflow.logger.warning("ignored video_ident_result for session %s", result.session_id)
             return
-        self._set_video_state(result.verdict, reason=result.reason)
+        self._set_video_state(VideoSessionState(result.verdict), reason=result.reason)
         code = f" ({result.reason_code.value})" if result.reason_code else ""
         self._record_decision(
             f"video verdict {result.verdict}{code}: {result.reason}", actor=f"agent:{result.agent_id}"
         )
         # The agent's note stays in the audit trail: the customer's e-mail explains the code in fixed words.
-        reason_code = result.reason_code.value if result.reason_code else None
-        context: MessageContext = {"verdict": result.verdict, "reason_code": reason_code}
-        if result.verdict == "approved":
+        context = VideoIdentResultContext(verdict=result.verdict, reason_code=result.reason_code)
+        if result.verdict == VideoSessionState.APPROVED:
             self._decide_identified(IdentOutcome.VIDEO_APPROVED, Event.VIDEO_IDENT_RESULT, context)
         else:
             self._decide_doorstep("video_rejected", event=Event.VIDEO_IDENT_RESULT, context=context)
 
     @workflow.update
     async def choose_doorstep(self, choice: ChooseDoorstep) -> OrderStatus:
-        if self._video is not None and self._video.state == "waiting":
-            self._set_video_state("withdrawn")
+        if self._video is not None and self._video.state == VideoSessionState.WAITING:
+            self._set_video_state(VideoSessionState.WITHDRAWN)
         self._decide_doorstep(why="customer_choice")
         return self.status()
 
@@ -326,7 +330,7 @@ class OnlineIdent(OrderBase):
     async def operator_resend_ident_link(self, action: OperatorAction) -> OperatorActionResult:
         self._links_resent += 1
         self._record_operator_action(action, "sent the ident link again")
-        self._notify(Event.IDENT_REMINDER, {"ident_deadline": iso(self._ident_deadline)}, n=self._links_resent)
+        self._notify(Event.IDENT_REMINDER, IdentReminder(ident_deadline=self._ident_deadline), n=self._links_resent)
         return OperatorActionResult(done=True, stage=self._stage, message="the ident link is on its way again")
 
     @operator_resend_ident_link.validator
@@ -339,8 +343,8 @@ class OnlineIdent(OrderBase):
 
     @workflow.update
     async def operator_force_doorstep(self, action: OperatorAction) -> OperatorActionResult:
-        if self._video is not None and self._video.state in ("waiting", "claimed"):
-            self._set_video_state("withdrawn")
+        if self._video is not None and self._video.state in (VideoSessionState.WAITING, VideoSessionState.CLAIMED):
+            self._set_video_state(VideoSessionState.WITHDRAWN)
         self._record_operator_action(action, "forced the doorstep ID check")
         self._decide_doorstep(why="operator")
         return OperatorActionResult(done=True, stage=self._stage, message="the courier will check the ID at the door")

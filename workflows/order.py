@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         OperatorAction,
         OrderStatus,
     )
+    from orderflow.contract.message_context import OrderReceived
     from orderflow.contract.messages import Event
     from orderflow.contract.names import LOAD_ORDER_POLICY, RECORD_ORDER
     from orderflow.contract.order import IdentMethod, OrderInput
@@ -28,7 +29,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.delivery import Delivery
     from workflows.liveness import Liveness
     from workflows.online_ident import OnlineIdent
-    from workflows.order_base import iso
     from workflows.patches import ASKED_LATER, LATE_DAYS_BY_POLICY, PATCHES_AT_START, RECORDED_CLOCK, TIMER_EVEN_IF_LATE
     from workflows.refusals import refuse
 
@@ -77,11 +77,9 @@ class OrderWorkflow(OnlineIdent, Delivery, Liveness):
         self._enter(
             Stage.RECEIVED,
             event=Event.ORDER_RECEIVED,
-            context={
-                "ident_method": order.ident_method.value,
-                "ident_deadline": iso(self._ident_deadline),
-                "high_value": self._high_value,
-            },
+            context=OrderReceived(
+                ident_method=order.ident_method, ident_deadline=self._ident_deadline, high_value=self._high_value
+            ),
         )
 
         if order.ident_method == IdentMethod.ONLINE:

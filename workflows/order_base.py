@@ -17,6 +17,8 @@ with workflow.unsafe.imports_passed_through():
         StageChange,
         VideoSessionStatus,
     )
+    from orderflow.contract.guards import wrong_stage
+    from orderflow.contract.message_context import EventContext
     from orderflow.contract.messages import Event, MessageRequest
     from orderflow.contract.names import DELETE_ID_IMAGES, READ_CLOCK, RECORD_STAGE_CHANGE, SEND_MESSAGE_ACTIVITY
     from orderflow.contract.order import IdentMethod, OrderInput
@@ -29,10 +31,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.current_details import describe_wait
     from workflows.order_state import DeliveryAttempt, VideoSession
     from workflows.patches import WEBHOOK_EVENTS
-    from workflows.refusals import refuse
+    from workflows.refusals import refuse, refuse_if
     from workflows.webhook_publishing import publish_order_event
-
-MessageContext = dict[str, str | int | bool | list[str] | None]
 
 
 class OrderBase:
@@ -128,17 +128,20 @@ class OrderBase:
 
     # ----- plumbing ----------------------------------------------------------------------------
 
-    def _require_stage(self, allowed: set[Stage] | frozenset[Stage], message: str) -> None:
+    def _require_not_cancelled(self) -> None:
         if self._cancel_reason is not None:
             refuse("order_cancelled", "the order is cancelled")
+
+    def _require_stage(self, allowed: set[Stage] | frozenset[Stage], message: str) -> None:
+        self._require_not_cancelled()
         if self._stage not in allowed:
-            refuse("wrong_stage", f"{message} (order is {self._stage.value})")
+            refuse_if(wrong_stage(message, self._stage))
 
     def _enter(
         self,
         stage: Stage,
         event: Event | None = None,
-        context: MessageContext | None = None,
+        context: EventContext | None = None,
         note: str = "",
         n: int | str = 0,
     ) -> None:
@@ -153,7 +156,7 @@ class OrderBase:
             self._count("orderflow_orders_finished", "Orders that reached a final stage", stage=stage.value)
         self._record(kind="stage", note=note)
         if event is not None:
-            self._notify(event, context or {}, n)
+            self._notify(event, context, n)
         webhook = webhook_event_type(stage, event)
         if webhook is not None and workflow.patched(WEBHOOK_EVENTS):
             self._webhook_events += 1
@@ -218,13 +221,13 @@ class OrderBase:
         # Replay-safe: the SDK drops metrics while replaying history.
         workflow.metric_meter().create_counter(name, description).add(1, attributes)
 
-    def _notify(self, event: Event, context: MessageContext, n: int | str = 0) -> None:
+    def _notify(self, event: Event, context: EventContext | None = None, n: int | str = 0) -> None:
         request = MessageRequest(
             order_id=self._order.order_id,
             event=event,
             key=f"{self._order.order_id}:{event.value}:{n}",
             customer=self._order.customer,
-            context=context,
+            context=context.as_dict() if context is not None else {},
             occurred_at=workflow.now(),
         )
         handle = workflow.start_activity(
@@ -271,7 +274,3 @@ class OrderBase:
             return True
         except TimeoutError:
             return False
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

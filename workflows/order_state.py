@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orderflow.contract.delivery_calendar import DeliveryDay
-from orderflow.contract.outcomes import AttemptOutcome, FailureReason
+from orderflow.contract.outcomes import AttemptOutcome, FailureReason, VideoSessionState
 
 
 @dataclass
 class VideoSession:
     session_id: str
     requested_at: datetime
-    state: str = "waiting"  # waiting, claimed, approved, rejected, expired, withdrawn
+    state: VideoSessionState = VideoSessionState.WAITING
     agent_id: str | None = None
     claimed_at: datetime | None = None
 

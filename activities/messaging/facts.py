@@ -1,15 +1,16 @@
 """What the templates may say about one message: the request's context, complete and typed.
 
-The workflow's context may lack keys (older orders, new fields): every name a template uses is
-always present here, None when unknown, so templates stay strict about typos and lenient about data.
+The context is read into its event's model (orderflow/contract/message_context.py), which accepts what
+older orders wrote; every name a template uses is present here, None when the event does not say it,
+so templates stay strict about typos and lenient about data.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from orderflow import links
+from orderflow.contract.message_context import EventContext, read_context
 from orderflow.contract.messages import Event, MessageRequest
 from orderflow.contract.photo_ident import REASON_SIDES
 from orderflow.delivery_codes import as_utc
@@ -49,15 +50,16 @@ def template_locale(locale: str) -> str:
 
 
 def message_facts(request: MessageRequest, settings: Settings, delivery_code: str | None) -> dict[str, Any]:
-    ctx = request.context
+    ctx = read_context(request.event, request.context)
     customer = request.customer
     # Counted from the event, not from this try: a retried e-mail is the same e-mail, links included.
     ident_url = links.ident_url(settings, request.order_id, request.occurred_at)
     tracking_url = links.tracking_url(settings, request.order_id, request.occurred_at)
-    actions = [Link(a, ident_url + ACTION_ANCHORS[a]) for a in _codes(ctx, "next_actions") if a in ACTION_ANCHORS]
-    valid_until = _moment(ctx, "valid_until")
+    next_actions = _said(ctx, "next_actions") or []
+    actions = [Link(a, ident_url + ACTION_ANCHORS[a]) for a in next_actions if a in ACTION_ANCHORS]
+    valid_until = _said(ctx, "valid_until")
     if valid_until is not None:
-        valid_until = localtime.last_valid_moment(valid_until)
+        valid_until = localtime.last_valid_moment(as_utc(valid_until))
     tz = ZoneInfo(settings.order_policy().timezone)
     facts: dict[str, Any] = {
         "locale": template_locale(customer.locale),
@@ -73,28 +75,33 @@ def message_facts(request: MessageRequest, settings: Settings, delivery_code: st
         "ident_url": ident_url,
         "tracking_url": tracking_url,
         "actions": actions,
-        "ident_method": _text(ctx, "ident_method"),
-        "ident_deadline": _moment(ctx, "ident_deadline"),
-        "high_value": ctx.get("high_value") is True,
-        "reasons": [_reason(code) for code in _codes(ctx, "reasons")],
-        "tries_left": _number(ctx, "tries_left"),
-        "session_id": _text(ctx, "session_id"),
-        "verdict": _text(ctx, "verdict"),
-        "why": _text(ctx, "why"),
-        "reason": _text(ctx, "reason"),
-        "reason_code": _text(ctx, "reason_code"),
-        "delivery_mode": _text(ctx, "delivery_mode"),
-        "first_delivery_day": _moment(ctx, "first_delivery_day"),
-        "attempt": _number(ctx, "attempt"),
+        "high_value": _said(ctx, "high_value") is True,
+        "reasons": [_reason(code) for code in _said(ctx, "reasons") or []],
         "valid_until": valid_until,
         "valid_today": valid_until is not None and localtime.same_local_day(valid_until, request.occurred_at, tz),
-        "next_attempt_on": _moment(ctx, "next_attempt_on"),
-        "missed_day": _moment(ctx, "missed_day"),
-        "attempts_left": _number(ctx, "attempts_left"),
         "delivery_code": delivery_code,
     }
+    for name in _TEXTS:
+        value = _said(ctx, name)
+        facts[name] = str(value) if value not in (None, "") else None
+    for name in _NUMBERS:
+        facts[name] = _said(ctx, name)
+    for name in _MOMENTS:
+        moment = _said(ctx, name)
+        facts[name] = as_utc(moment) if moment is not None else None
     facts["next_step"] = next_step(request.event, facts)
     return facts
+
+
+# The names templates may use beyond the ones above, by kind; an event's model has some of them.
+_TEXTS = ("ident_method", "session_id", "verdict", "why", "reason", "reason_code", "delivery_mode")
+_NUMBERS = ("tries_left", "attempt", "attempts_left")
+_MOMENTS = ("ident_deadline", "first_delivery_day", "next_attempt_on", "missed_day")
+
+
+def _said(ctx: EventContext, name: str) -> Any:
+    """The context's value of `name`, None when this event's model has no such field."""
+    return getattr(ctx, name, None)
 
 
 def next_step(event: Event, facts: dict[str, Any]) -> Link:
@@ -124,34 +131,3 @@ def next_step(event: Event, facts: dict[str, Any]) -> Link:
 def _reason(code: str) -> Reason:
     side, _, problem = code.partition("_")
     return Reason(problem, side) if side in REASON_SIDES.values() and problem else Reason(code)
-
-
-def _text(ctx: dict[str, Any], name: str) -> str | None:
-    value = ctx.get(name)
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        return None
-    return str(value)
-
-
-def _number(ctx: dict[str, Any], name: str) -> int | None:
-    value = ctx.get(name)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def _moment(ctx: dict[str, Any], name: str) -> datetime | None:
-    value = ctx.get(name)
-    if not isinstance(value, str):
-        return None
-    try:
-        return as_utc(datetime.fromisoformat(value))
-    except ValueError:
-        return None
-
-
-def _codes(ctx: dict[str, Any], name: str) -> list[str]:
-    value = ctx.get(name)
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -12,6 +12,7 @@ from api.errors import ApiError, conflict, not_found, responses
 from api.video_sessions import WaitingSession, find_session, waiting_sessions
 from api.workflow_calls import run_update, send_signal, status_after
 from orderflow.contract.commands import ClaimResult, ClaimVideoSession, Note, VideoIdentResult
+from orderflow.contract.guards import video_verdict_refusal
 from orderflow.contract.outcomes import VideoRejectReason
 from orderflow.contract.stages import IdentOutcome, Stage
 from orderflow.settings import Settings
@@ -74,20 +75,11 @@ async def record_verdict(
     session = status.video_session if status else None
     if status is None or session is None:
         raise _unknown(session_id)
-    # A signal cannot be refused by the workflow (it ignores a wrong one silently),
-    # so everything that would be ignored is refused here, with the reason.
-    if session.state == "waiting":
-        raise conflict("session_not_claimed", "claim the call before sending its verdict")
-    if session.state == "expired":
-        raise conflict(
-            "session_expired", "the call ran past its time limit and expired; the verdict can no longer be given"
-        )
-    if session.state != "claimed":
-        raise conflict("session_decided", f"the video session is {session.state} already")
-    if session.agent_id != agent_id:
-        raise conflict("foreign_session", "another agent claimed this call")
-    if status.stage != Stage.VIDEO_IN_PROGRESS:
-        raise conflict("wrong_stage", f"the order is {status.stage.value}, not in a video call")
+    # A signal cannot be refused by the workflow (it ignores a wrong one silently), so what it would
+    # ignore is refused here, with the reason, by the rule the workflow applies.
+    refusal = video_verdict_refusal(session, status.stage, session_id, agent_id)
+    if refusal is not None:
+        raise conflict(refusal.code, refusal.message)
     signal = VideoIdentResult(
         session_id=session_id,
         agent_id=agent_id,

@@ -26,7 +26,7 @@ from api.video_review import kept_images, photo_checks, read_image
 from api.video_sessions import WaitingSession, calls_of_agent, find_session, waiting_sessions
 from orderflow.blobs import BlobNotFound
 from orderflow.contract.commands import OrderStatus
-from orderflow.contract.outcomes import NOTE_MAX_LENGTH, VideoRejectReason
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, VideoRejectReason, VideoSessionState
 from orderflow.settings import Settings
 
 router = APIRouter(prefix="/agent", include_in_schema=False)
@@ -161,7 +161,7 @@ async def _session_page(
     video = status.video_session
     assert video is not None
     checks = await anyio.to_thread.run_sync(photo_checks, engine, status.order_id)
-    images = kept_images(blobs, status.order_id, checks) if video.state == "claimed" else []
+    images = kept_images(blobs, status.order_id, checks) if video.state == VideoSessionState.CLAIMED else []
     call_url = settings.video_call_url.replace("{session_id}", video.session_id) if settings.video_call_url else ""
     return render_page(
         request,
@@ -222,7 +222,7 @@ async def image(
         raise ApiError(404, "unknown_session", f"there is no video session {session_id}")
     if video.agent_id != session.actor_id:
         raise ApiError(403, "foreign_session", "another agent claimed this call")
-    if video.state != "claimed":
+    if video.state != VideoSessionState.CLAIMED:
         raise ApiError(404, "image_not_found", "the images are shown only while the call runs")
     try:
         content, media_type = await anyio.to_thread.run_sync(read_image, blobs, status.order_id, name)

@@ -28,7 +28,8 @@ from orderflow.contract.commands import (
     Note,
     OrderStatus,
 )
-from orderflow.contract.outcomes import FailureReason
+from orderflow.contract.guards import courier_report_refusal
+from orderflow.contract.outcomes import WRONG_CODE, AttemptOutcome, FailureReason
 from orderflow.contract.stages import DeliveryMode, Stage
 
 router = APIRouter(prefix="/courier/deliveries", tags=["couriers"])
@@ -115,15 +116,15 @@ def door_check(status: OrderStatus) -> DoorCheck:
 
 
 _HANDOVER_MESSAGES = {
-    "delivered": "handed over; the delivery is complete",
-    "wrong_code": "wrong code; ask the customer to check the code in their e-mail or on the tracking page",
-    "code_locked": "too many wrong codes: this attempt is locked; the parcel goes out again on the next delivery day",
+    AttemptOutcome.DELIVERED: "handed over; the delivery is complete",
+    WRONG_CODE: "wrong code; ask the customer to check the code in their e-mail or on the tracking page",
+    AttemptOutcome.CODE_LOCKED: "too many wrong codes: this attempt is locked; the parcel goes out again on the next delivery day",
 }
 
 
 def _locked_attempt(status: OrderStatus, attempt: int) -> None:
     if status.attempt_locked and status.attempt == attempt:
-        raise conflict("attempt_locked", _HANDOVER_MESSAGES["code_locked"])
+        raise conflict("attempt_locked", _HANDOVER_MESSAGES[AttemptOutcome.CODE_LOCKED])
 
 
 async def turned_away(temporal: Client, order_id: str, attempt: int) -> ApiError:
@@ -179,11 +180,12 @@ async def failed_attempt(
             raise
         raise await turned_away(temporal, order_id, body.attempt) from None
     _locked_attempt(status, body.attempt)
-    # A signal cannot be refused: a report the workflow would ignore is refused here instead.
-    if status.stage != Stage.OUT_FOR_DELIVERY:
-        raise conflict("not_out_for_delivery", "the parcel is not out for delivery right now")
-    if body.attempt != status.attempt:
-        raise conflict("wrong_attempt", f"attempt {status.attempt} is under way, not {body.attempt}")
+    # A signal cannot be refused: a report the workflow would ignore is refused here instead, by its rule.
+    # An attempt is under way while the parcel is out (the status shows no outcome before the stage moves on).
+    under_way = status.attempt if status.stage == Stage.OUT_FOR_DELIVERY else None
+    refusal = courier_report_refusal(under_way, body.attempt)
+    if refusal is not None:
+        raise conflict(refusal.code, refusal.message)
     report = DeliveryFailed(attempt=body.attempt, reason=body.reason, note=body.note)
     await send_signal(temporal, order_id, lambda orders: orders.delivery_failed(order_id, report))
     try:

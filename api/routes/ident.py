@@ -17,6 +17,7 @@ from orderflow.contract.commands import (
     PhotoSubmissionResult,
     SubmitPhotos,
 )
+from orderflow.contract.guards import photo_submission_refusal
 from orderflow.contract.stages import IdentOutcome, NextAction, Stage
 from orderflow.links import tracking_url
 
@@ -73,13 +74,9 @@ def _back_to_page(request: Request) -> RedirectResponse:
 def _may_submit_photos(status: OrderStatus) -> None:
     # Checked before the body is read, so refused photos are never stored; the workflow's
     # validator decides for good (the deadline among others) when the update arrives.
-    if status.stage != Stage.AWAITING_IDENT:
-        raise conflict(
-            "wrong_stage",
-            f"photos are taken only while the order waits for identification (order is {status.stage.value})",
-        )
-    if status.photo_tries_left == 0:
-        raise conflict("no_tries_left", "all photo submissions are used; a video call or the doorstep check remain")
+    refusal = photo_submission_refusal(status.stage, status.photo_tries_left)
+    if refusal is not None:
+        raise conflict(refusal.code, refusal.message)
 
 
 @router.get("/{token}", response_class=HTMLResponse, responses=LINK_ERRORS)

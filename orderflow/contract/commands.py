@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from orderflow.contract.order import IdentMethod
-from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason
+from orderflow.contract.outcomes import NOTE_MAX_LENGTH, FailureReason, VideoRejectReason, VideoSessionState
 from orderflow.contract.stages import DeliveryMode, IdentOutcome, NextAction, Stage
 
 # Field types shared by the workflow's payloads and the API's request models, so both hold the same limits.
@@ -142,7 +142,7 @@ class StageChange(BaseModel):
 
 class VideoSessionStatus(BaseModel):
     session_id: str
-    state: str  # waiting, claimed, approved, rejected, expired, withdrawn
+    state: VideoSessionState
     agent_id: str | None = None
     requested_at: datetime
     claimed_at: datetime | None = None

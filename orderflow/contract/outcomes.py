@@ -42,3 +42,23 @@ class VideoRejectReason(StrEnum):
     NO_CONSENT = "no_consent"
     CALL_FAILED = "call_failed"
     OTHER = "other"
+
+
+class VideoSessionState(StrEnum):
+    """Where a video-ident call stands. Owned by the workflow; the store keeps the latest one it heard of."""
+
+    WAITING = "waiting"  # booked, no agent has claimed it
+    CLAIMED = "claimed"  # an agent runs the call
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # the deadline passed while waiting, or the call ran past its time limit
+    WITHDRAWN = "withdrawn"  # the customer or an operator chose the doorstep check instead
+
+
+# The verdict (or the end) of a call: nothing changes a session in one of these states any more.
+VIDEO_SESSION_DECIDED = frozenset(
+    {VideoSessionState.APPROVED, VideoSessionState.REJECTED, VideoSessionState.EXPIRED, VideoSessionState.WITHDRAWN}
+)
+
+# A handover the workflow refused because the code did not match (HandoverResult.reason, beside the outcomes).
+WRONG_CODE = "wrong_code"

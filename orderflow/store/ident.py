@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, UniqueConstraint, update
 from sqlmodel import Field, Session, SQLModel, col
 
+from orderflow.contract.outcomes import VideoSessionState
 from orderflow.contract.records import RecordPhotoCheck, RecordVideoSession
 from orderflow.store.once import insert_once, upsert_if_newer
 from orderflow.store.text import fit, fit_optional
@@ -72,7 +73,7 @@ class VideoSessionPublic(VideoSessionBase):
 
 # How far a session has come. Store writes run in the background and may land out of order:
 # a late "claimed" must not undo "approved".
-_PROGRESS = {"waiting": 0, "claimed": 1}
+_PROGRESS: dict[str, int] = {VideoSessionState.WAITING: 0, VideoSessionState.CLAIMED: 1}
 _DONE = 2  # approved, rejected, expired, withdrawn
 
 
