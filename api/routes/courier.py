@@ -131,7 +131,7 @@ async def turned_away(temporal: Client, order_id: str, attempt: int) -> ApiError
     """The courier's report could not reach the order (no worker runs it, or the server is away).
 
     A signal reaches the server without a worker: the order learns, when it runs again, that this
-    day's attempt must not count against the customer (workflows/delivery.py `_reschedule`).
+    day's attempt must not count against the customer (workflows/delivery/downtime.py `Downtime.reschedule`).
     """
     try:
         await OrderClient(temporal).courier_turned_away(order_id, CourierTurnedAway(attempt=attempt))

@@ -99,7 +99,7 @@ async def test_worker_runtime_serves_sdk_activity_and_business_metrics(dev_serve
     assert value(page, "temporal_activity_execution_latency_count", activity_type="record_order") >= 2
     # Photo-ident latency, by verdict (recorded by the interceptor on every worker of the client).
     assert value(page, "orderflow_activity_latency_count", activity_type="photo_ident", outcome="passed") == 1
-    # The workflow's business counters (workflows/order_base.py `_count`). The runtime exposes counters
+    # The workflow's business counters (workflows/order_core.py `OrderCore.count`). The runtime exposes counters
     # without a suffix (`orderflow_orders_finished`); the parser names their samples `..._total`.
     assert value(page, "orderflow_orders_finished_total", stage="cancelled") == 1
     assert value(page, "orderflow_ident_outcomes_total", outcome="photo_passed") == 1

@@ -23,7 +23,9 @@ def _without_docstrings(tree: ast.AST) -> ast.AST:
 
 def workflow_fingerprint(folder: Path = WORKFLOWS) -> str:
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        tree = _without_docstrings(ast.parse(path.read_text(), filename=path.name))
-        digest.update(path.name.encode() + b"\0" + ast.dump(tree).encode() + b"\0")
+    # Every module below workflows/: the phases live in packages of their own.
+    for path in sorted(folder.rglob("*.py")):
+        name = path.relative_to(folder).as_posix()
+        tree = _without_docstrings(ast.parse(path.read_text(), filename=name))
+        digest.update(name.encode() + b"\0" + ast.dump(tree).encode() + b"\0")
     return digest.hexdigest()[:16]

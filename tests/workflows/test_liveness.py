@@ -118,7 +118,7 @@ async def test_no_challenge_outside_online_ident(time_skipping_env, engine, sett
 
 
 async def test_challenges_per_order_are_bounded(time_skipping_env, engine, settings):
-    from workflows.liveness import MAX_CHALLENGES
+    from workflows.ident.liveness import MAX_CHALLENGES
 
     async with order_worker(time_skipping_env.client, settings) as (queue, _):
         handle = await start(time_skipping_env.client, queue, make_order())

@@ -27,9 +27,9 @@ with workflow.unsafe.imports_passed_through():
         SubmitLiveness,
     )
     from orderflow.contract.names import LIVENESS_ACTIVITY
-    from orderflow.contract.order import OrderInput
     from orderflow.contract.stages import Stage
-    from workflows.order_base import OrderBase
+    from workflows.order_core import OrderCore
+    from workflows.order_status import next_actions
     from workflows.refusals import refuse, refuse_if
 
 STEPS_PER_CHALLENGE = 2
@@ -48,78 +48,76 @@ LIVENESS_OPTIONS: dict[str, Any] = {
 }
 
 
-class Liveness(OrderBase):
-    def __init__(self, order: OrderInput) -> None:
-        super().__init__(order)
-        self._liveness_challenge: LivenessChallenge | None = None  # the one that may still be answered
-        self._liveness_challenges_issued = 0
-        self._liveness_checking = False
+class LivenessChecks:
+    def __init__(self, core: OrderCore) -> None:
+        self.core = core
 
-    @workflow.update
-    async def start_liveness(self, request: StartLiveness) -> LivenessChallenge:
+    async def start(self, request: StartLiveness) -> LivenessChallenge:
+        ident = self.core.ident
         now = workflow.now()
         steps = workflow.random().sample(list(ChallengeStep), STEPS_PER_CHALLENGE)
         challenge = LivenessChallenge(
             challenge_id=str(workflow.uuid4()), steps=steps, issued_at=now, expires_at=now + CHALLENGE_VALID_FOR
         )
-        self._liveness_challenge = challenge  # any earlier challenge is dead from now on
-        self._liveness_challenges_issued += 1
-        self._record_decision(
-            f"liveness challenge {self._liveness_challenges_issued}: {' '.join(step.value for step in steps)}"
+        ident.liveness_challenge = challenge  # any earlier challenge is dead from now on
+        ident.liveness_challenges_issued += 1
+        self.core.record_decision(
+            f"liveness challenge {ident.liveness_challenges_issued}: {' '.join(step.value for step in steps)}"
         )
         return challenge
 
-    @start_liveness.validator
-    def _validate_start_liveness(self, request: StartLiveness) -> None:
-        self._require_liveness_open()
-        if self._liveness_checking:
+    def validate_start(self, request: StartLiveness) -> None:
+        self._require_open()
+        if self.core.ident.liveness_checking:
             refuse("liveness_running", "a liveness check is running; wait for its answer")
-        if self._liveness_challenges_issued >= MAX_CHALLENGES:
+        if self.core.ident.liveness_challenges_issued >= MAX_CHALLENGES:
             refuse("no_challenges_left", "no more camera checks for this order; photos or a video call remain")
 
-    @workflow.update
-    async def submit_liveness(self, submission: SubmitLiveness) -> LivenessSubmissionResult:
-        challenge = self._liveness_challenge
+    async def submit(self, submission: SubmitLiveness) -> LivenessSubmissionResult:
+        ident = self.core.ident
+        challenge = ident.liveness_challenge
         assert challenge is not None  # the validator made sure
-        self._liveness_challenge = None  # answered once, never again
-        self._liveness_checking = True
+        ident.liveness_challenge = None  # answered once, never again
+        ident.liveness_checking = True
         try:
-            result = await self._check_liveness(challenge, submission)
+            result = await self._check(challenge, submission)
         finally:
-            self._liveness_checking = False
-        self._record_decision(
-            f"liveness {self._liveness_challenges_issued}: {'passed' if result.passed else 'failed'} "
+            ident.liveness_checking = False
+        self.core.record_decision(
+            f"liveness {ident.liveness_challenges_issued}: {'passed' if result.passed else 'failed'} "
             + " ".join(result.reasons)
         )
         if result.passed and result.portrait_ref is not None:
-            self._live_portrait_ref = result.portrait_ref
+            ident.live_portrait_ref = result.portrait_ref
         return LivenessSubmissionResult(
             challenge_id=challenge.challenge_id,
             passed=result.passed,
             reasons=result.reasons,
-            stage=self._stage,
-            next_actions=self._next_actions(),
+            stage=self.core.stage,
+            next_actions=next_actions(self.core),
         )
 
-    @submit_liveness.validator
-    def _validate_submit_liveness(self, submission: SubmitLiveness) -> None:
-        self._require_liveness_open()
-        challenge = self._liveness_challenge
+    def validate_submit(self, submission: SubmitLiveness) -> None:
+        self._require_open()
+        challenge = self.core.ident.liveness_challenge
         if challenge is None or challenge.challenge_id != submission.challenge_id:
             refuse("unknown_challenge", "this challenge is not the current one; ask for a new challenge")
         if workflow.now() >= challenge.expires_at:
             refuse("challenge_expired", "the challenge has expired; ask for a new one")
-        if not refs_of_order(self._order.order_id, submission.frame_refs):
+        if not refs_of_order(self.core.order.order_id, submission.frame_refs):
             refuse("foreign_frames", "frame references must be images uploaded for this order")
 
-    def _require_liveness_open(self) -> None:
-        self._require_stage({Stage.AWAITING_IDENT}, "the camera check runs while the order waits for identification")
-        if self._ident_deadline is not None and workflow.now() >= self._ident_deadline:
+    def _require_open(self) -> None:
+        self.core.require_stage(
+            {Stage.AWAITING_IDENT}, "the camera check runs while the order waits for identification"
+        )
+        deadline = self.core.ident.deadline
+        if deadline is not None and workflow.now() >= deadline:
             refuse_if(IDENT_DEADLINE_PASSED)
 
-    async def _check_liveness(self, challenge: LivenessChallenge, submission: SubmitLiveness) -> LivenessResult:
+    async def _check(self, challenge: LivenessChallenge, submission: SubmitLiveness) -> LivenessResult:
         request = LivenessInput(
-            order_id=self._order.order_id,
+            order_id=self.core.order.order_id,
             challenge_id=challenge.challenge_id,
             steps=challenge.steps,
             frame_refs=submission.frame_refs,
