@@ -7,8 +7,8 @@ import uuid
 from temporalio import workflow
 from temporalio.worker import Worker
 
-from orderflow.commands import OrderStatus
-from orderflow.order import OrderInput
+from orderflow.contract.commands import OrderStatus
+from orderflow.contract.order import OrderInput
 from orderflow.storefront import start_order
 from tests.api.stack import COURIER, STOREFRONT
 from tests.workflows.harness import make_order
