@@ -5,9 +5,10 @@ from functools import partial
 from sendgrid.helpers.mail import From
 from sqlalchemy import Engine
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.messaging import ledger
-from activities.messaging.compose import Composer
+from activities.messaging.compose import CODE_UNAVAILABLE, Composer
 from activities.messaging.mail import Delivery
 from activities.messaging.outbox_delivery import OutboxDelivery
 from activities.messaging.sendgrid_delivery import SendGridDelivery, sendgrid_client
@@ -45,7 +46,15 @@ class MessagingActivities:
         if held_by is not None and held_by.status not in RECLAIMABLE:
             receipt = ledger.receipt_for(held_by)
         else:
-            receipt = self._delivery.deliver(self._composer.compose(request))
+            try:
+                receipt = self._delivery.deliver(self._composer.compose(request))
+            except ApplicationError as refused:
+                if refused.type != CODE_UNAVAILABLE:
+                    raise
+                # Its attempt's day ended before the provider took it (deferred until then, or a worker down):
+                # the ledger says so, so nobody looks for it as missing, and the order closes without a failure.
+                ledger.outdate(self._engine, request)
+                receipt = MessageReceipt(key=request.key, status="outdated")
         # The receipt and this line are all that history and logs learn: never a body or code.
         log = activity.logger.warning if receipt.status == "unconfirmed" else activity.logger.info
         log("message %s (%s): %s", request.key, request.event.value, receipt.status)

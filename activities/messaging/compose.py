@@ -10,6 +10,9 @@ from activities.messaging.rendering import render
 from orderflow.contract.messages import Event, MessageRequest
 from orderflow.settings import Settings
 
+# The error type of a code e-mail whose code is no longer live.
+CODE_UNAVAILABLE = "DeliveryCodeUnavailable"
+
 # (order_id, attempt) → the plaintext code while it is valid, else None.
 CodeLookup = Callable[[str, int], str | None]
 
@@ -47,7 +50,7 @@ class Composer:
             # retrying cannot revive an expired code. The tracking page shows the current one.
             raise ApplicationError(
                 f"no live delivery code for attempt {attempt}",
-                type="DeliveryCodeUnavailable",
+                type=CODE_UNAVAILABLE,
                 non_retryable=True,
             )
         return code

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from activities.messaging.mail import OutgoingMail
-from orderflow.contract.messages import MessageReceipt
+from orderflow.contract.messages import MessageReceipt, MessageRequest
 from orderflow.store.outbox import RECLAIMABLE, MessageStatus, SentMessage
 
 
@@ -82,6 +82,42 @@ def settle(
     with Session(engine) as session:
         session.connection().execute(update(SentMessage).where(col(SentMessage.key) == key).values(**values))
         session.commit()
+
+
+def outdate(engine: Engine, request: MessageRequest) -> None:
+    """Nothing went out for this key and nothing will: its row (claimed before, or made now) says `outdated`."""
+    now = datetime.now(UTC)
+    why = "stopped applying before the provider took it"
+    outdated = (
+        update(SentMessage)
+        .where(col(SentMessage.key) == request.key, col(SentMessage.status).in_(RECLAIMABLE))
+        .values(status=MessageStatus.OUTDATED, error=why, updated_at=now)
+    )
+    with Session(engine) as session:
+        changed = session.connection().execute(outdated).rowcount == 1
+        session.commit()
+    if changed:
+        return
+    row = SentMessage(
+        key=request.key,
+        order_id=request.order_id,
+        event=request.event.value,
+        to_email=request.customer.email,
+        subject="",
+        text_body="",
+        html_body="",
+        status=MessageStatus.OUTDATED,
+        error=why,
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with Session(engine) as session:
+            session.add(row)
+            session.commit()
+    except IntegrityError:
+        pass  # another attempt holds the key (sent or sending): its row stands
 
 
 def receipt_for(row: SentMessage) -> MessageReceipt:

@@ -41,5 +41,7 @@ class MessageRequest(BaseModel):
 
 class MessageReceipt(BaseModel):
     key: str
-    status: str  # "sent", "captured" (local outbox), "duplicate", "unconfirmed" (outcome of an earlier try unknown)
+    # "sent", "captured" (local outbox), "duplicate", "unconfirmed" (outcome of an earlier try unknown),
+    # "outdated" (nothing went out: it stopped applying first)
+    status: str
     provider_message_id: str | None = None

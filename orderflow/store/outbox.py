@@ -20,6 +20,9 @@ class MessageStatus(StrEnum):
     # The provider answered 429 or 5xx, or could not be reached: nothing went out, a retry may send.
     DEFERRED = "deferred"
     REJECTED = "rejected"  # the provider refused it (4xx): nothing went out, not retried
+    # Nothing went out and nothing will: the message stopped applying before the provider took it (a code
+    # e-mail deferred until its attempt's day was over). The tracking page showed the code meanwhile.
+    OUTDATED = "outdated"
 
 
 # Nothing left the house in these states, so a later attempt may claim the key again.

@@ -30,11 +30,13 @@ class Findings:
     still_running: list[str] = field(default_factory=list)
     # Not defects: days our downtime spoiled, moved on at no cost to the customer (delivery_rescheduled e-mails).
     rescheduled: list[str] = field(default_factory=list)
+    # Nor these: code e-mails the provider deferred until their attempt's day was over (nothing went out).
+    outdated: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> dict[str, list[str]]:
         """Everything that is a defect (unconfirmed e-mails are allowed, if operators see them)."""
-        allowed = {"unconfirmed", "rescheduled"}
+        allowed = {"unconfirmed", "rescheduled", "outdated"}
         return {name: items for name, items in vars(self).items() if items and name not in allowed}
 
 
@@ -103,6 +105,8 @@ async def check(
                 continue
             if any(row.status == MessageStatus.SENDING for row in sent):
                 found.unconfirmed += [row.key for row in sent if row.status == MessageStatus.SENDING]
+            elif event == "delivery_code" and any(row.status == MessageStatus.OUTDATED for row in sent):
+                found.outdated += [row.key for row in sent]
             else:
                 found.missing.append(f"{order_id}: {event} ({', '.join(r.status for r in sent) or 'no row'})")
     if found.unconfirmed:

@@ -77,7 +77,8 @@ class Run:
             f"duplicates {len(f.duplicates)}, missing {len(f.missing)}, unconfirmed {len(f.unconfirmed)} "
             f"(not shown to operators {len(f.unconfirmed_not_shown)}), wrong ends {len(f.wrong_end)}, "
             f"2xx without effect {len(f.lost_effects)}, workflow task failures {len(f.task_failures)}, "
-            f"left running {len(f.still_running)}; delivery days moved for our downtime {len(f.rescheduled)}",
+            f"left running {len(f.still_running)}; delivery days moved for our downtime {len(f.rescheduled)}, "
+            f"code e-mails outdated before the provider took them {len(f.outdated)}",
             f"clients: {self.client_retries} retries; answers {dict(sorted(self.answers.items()))} (0 = no connection)",
             f"SendGrid fake: {self.sendgrid_requests} requests, {self.sendgrid_503} answered 503",
             f"time {self.seconds:.0f} s",

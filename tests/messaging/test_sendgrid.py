@@ -1,17 +1,18 @@
 """Delivery through the real SendGrid client against a local server that speaks mail send v3."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.messaging import MessagingActivities
 from orderflow.contract.messages import Event, MessageReceipt, MessageRequest
 from orderflow.settings import Settings
+from orderflow.store.codes import DeliveryCode
 from orderflow.store.outbox import SentMessage
 from stack_drivers.fake_sendgrid import API_KEY, Answer, FakeSendGrid
 from tests.messaging.conftest import new_order_id, request, seal_delivery_code
@@ -147,3 +148,48 @@ def test_an_unreachable_sendgrid_is_retryable(engine: Engine, outbox_settings: S
         send(activities, req)
     assert deferred.value.type == "MessageDeferred" and not deferred.value.non_retryable
     assert row(engine, req.key).status == "deferred"
+
+
+def expire_code(engine: Engine, order_id: str, attempt: int) -> None:
+    """The attempt's day is over: its code is no longer live."""
+    with Session(engine) as session:
+        for code in session.exec(select(DeliveryCode).where(DeliveryCode.order_id == order_id)):
+            if code.attempt == attempt:
+                code.valid_until = datetime.now(UTC) - timedelta(seconds=1)
+                session.add(code)
+        session.commit()
+
+
+def test_a_code_mail_deferred_past_its_day_is_outdated_not_missing(
+    engine: Engine, sendgrid_settings: Settings, fake_sendgrid: FakeSendGrid
+) -> None:
+    activities = MessagingActivities.from_settings(sendgrid_settings, engine)
+    order_id = new_order_id()
+    seal_delivery_code(engine, sendgrid_settings, order_id, attempt=1, code=CODE)
+    req = request(Event.DELIVERY_CODE, order_id, {"attempt": 1, "valid_until": "2026-11-23T23:00:00Z"}, n=1)
+    fake_sendgrid.answer(Answer(503, {"errors": [{"message": "busy"}]}))
+    with pytest.raises(ApplicationError):
+        send(activities, req)
+    expire_code(engine, order_id, 1)
+
+    receipt = send(activities, req)
+
+    assert receipt == MessageReceipt(key=req.key, status="outdated")
+    assert row(engine, req.key).status == "outdated"
+    assert len(fake_sendgrid.received) == 1  # the deferred try only: nothing went out after the day
+
+
+def test_a_code_mail_first_tried_after_its_day_is_outdated(
+    engine: Engine, sendgrid_settings: Settings, fake_sendgrid: FakeSendGrid
+) -> None:
+    activities = MessagingActivities.from_settings(sendgrid_settings, engine)
+    order_id = new_order_id()
+    seal_delivery_code(engine, sendgrid_settings, order_id, attempt=1, code=CODE)
+    expire_code(engine, order_id, 1)
+    req = request(Event.DELIVERY_CODE, order_id, {"attempt": 1, "valid_until": "2026-11-23T23:00:00Z"}, n=1)
+
+    receipt = send(activities, req)
+
+    assert receipt.status == "outdated"
+    assert row(engine, req.key).status == "outdated"
+    assert fake_sendgrid.received == []
