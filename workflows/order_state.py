@@ -51,6 +51,7 @@ class DeliveryAttempt:
     failure_reason: FailureReason | None = None  # with outcome FAILED: the courier's reason code
     courier_note: str = ""  # internal: the audit trail keeps it, no customer sees it
     courier_turned_away: bool = False  # a handover could not reach the workflow (our outage)
+    handover_cut_off: bool = False  # a handover still being checked when the day ended (we were too slow)
 
     def code_tries_left(self, tries: int) -> int:
         return max(0, tries - self.wrong_codes - self.checks_in_flight)

@@ -25,6 +25,9 @@ LATE_DAYS_BY_POLICY = "late-days-by-policy"
 # passed, the reminder is due) read a clock recorded in history (a local activity), so a replay decides as the live
 # run did, and late delivery days count as our downtime again by default.
 RECORDED_CLOCK = "recorded-clock"
+# A courier's handover still being checked when the delivery day ended moves the attempt to the next day at no cost
+# (it reached us in time; we were too slow), instead of counting the day as ended without a handover.
+HANDOVER_CUT_OFF_IS_OURS = "handover-cut-off-is-ours"
 # Checked once at an order's start: the patches an order asks about later in its life are all answered at its
 # start, because an answer asked for right after a clock reading can differ on replay. When the live task was
 # completed just as the reading came back, the reading lands in that task and its result in the next one; a replay
@@ -38,4 +41,5 @@ ASKED_LATER = (
     REOPEN_ISSUES_FRESH_CODE,
     CHECK_UNAVAILABLE_SAID_ONCE,
     HIGH_VALUE_NEEDS_LIVENESS,
+    HANDOVER_CUT_OFF_IS_OURS,
 )

@@ -119,6 +119,9 @@ _HANDOVER_MESSAGES = {
     AttemptOutcome.DELIVERED: "handed over; the delivery is complete",
     WRONG_CODE: "wrong code; ask the customer to check the code in their e-mail or on the tracking page",
     AttemptOutcome.CODE_LOCKED: "too many wrong codes: this attempt is locked; the parcel goes out again on the next delivery day",
+    AttemptOutcome.NOT_COUNTED: "the delivery day ended while we were still checking the code; this does not count"
+    " against the customer: the parcel goes out again on the next delivery day with a new code",
+    AttemptOutcome.END_OF_DAY: "the delivery day is over; the parcel goes out again on the next delivery day",
 }
 
 

@@ -28,8 +28,8 @@ async def until(env, moment: datetime) -> None:
     await asyncio.sleep(max(0.0, (moment - await env.get_current_time()).total_seconds()))
 
 
-async def out_on(handle, attempt: int) -> object:
-    for _ in range(150):
+async def out_on(handle, attempt: int, patience: float = 15.0) -> object:
+    for _ in range(int(patience / 0.1)):
         status = await handle.query(OrderWorkflow.status)
         if status.stage == Stage.OUT_FOR_DELIVERY and status.attempt == attempt:
             return status
@@ -116,3 +116,35 @@ async def test_an_ordinary_end_of_day_still_counts(time_skipping_env, engine, se
         [failed] = await h.fakes.sent("attempt_failed")
         assert failed.context["reason"] == "end_of_day"
         assert "delivery_rescheduled" not in h.fakes.events()
+
+
+async def test_a_code_still_being_checked_when_the_day_ends_costs_no_attempt(dev_server_env, engine, settings):
+    # The large chaos run: a courier's code reached the order just before the day's end, but the worker took up
+    # the update together with the day's timer, and the attempt counted as a day ended without a handover.
+    env, day = dev_server_env, timedelta(seconds=20)  # a lateness allowance of 2 s: the worker is back within it
+    long_days = settings.model_copy(update={"compressed_day": day})
+    async with running_order_worker(env.client, engine, long_days) as h:
+        order = make_order(IdentMethod.NONE)
+        handle = await h.start(order)
+        first = await out_on(handle, 1, patience=45.0)
+        code = h.code(order.order_id, 1)
+        day_ends = first.code_valid_until
+        await until(env, day_ends - timedelta(seconds=1))
+    # The courier types the code with a second to go; no worker takes it up before the day is over.
+    handover = asyncio.create_task(
+        handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=code))
+    )
+    await until(env, day_ends + timedelta(seconds=0.3))
+    async with running_order_worker(env.client, engine, long_days, restart_of=h):
+        result = await handover
+        [moved] = await h.fakes.sent("delivery_rescheduled")
+
+        assert (result.accepted, result.reason) == (False, "not_counted")
+        assert moved.context["attempt"] == 1 and moved.context["attempts_left"] == long_days.delivery_attempts
+        again = await out_on(handle, 1, patience=45.0)
+        assert "attempt_failed" not in h.fakes.events()
+        fresh = h.code(order.order_id, 1)
+        done = await handle.execute_update(OrderWorkflow.courier_handover, CourierHandover(attempt=1, code=fresh))
+        assert done.accepted and again.attempt == 1
+        final = await handle.result()
+        assert any("still being checked" in change.note for change in final.timeline)

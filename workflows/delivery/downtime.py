@@ -32,13 +32,16 @@ class Downtime:
         return self.judge_late_days() and now >= day.ends_at - self.lateness_allowed(day)
 
     def spoiled(self, attempt: DeliveryAttempt, now: datetime) -> bool:
-        """The day ended without a handover because of us: we ran late at its end, or a courier was turned away."""
+        """The day ended without a handover because of us: we ran late at its end, a courier was turned away, or a
+        courier's code was still being checked."""
         late = now - attempt.day.ends_at > self.lateness_allowed(attempt.day)
-        return (self.judge_late_days() and late) or attempt.courier_turned_away
+        return (self.judge_late_days() and late) or attempt.courier_turned_away or attempt.handover_cut_off
 
     def note(self, attempt: DeliveryAttempt) -> str:
         if attempt.courier_turned_away:
             return "the courier's handover could not reach orderflow"
+        if attempt.handover_cut_off:
+            return "the courier's handover was still being checked when the day ended"
         return "the delivery day ended while orderflow could not run"
 
     def reschedule(self, number: int, day: DeliveryDay, now: datetime, why: str) -> DeliveryDay:

@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.delivery.downtime import Downtime
     from workflows.order_core import OrderCore
     from workflows.order_state import DeliveryAttempt
-    from workflows.patches import OUR_DOWNTIME_COSTS_NO_ATTEMPT, REOPEN_ISSUES_FRESH_CODE
+    from workflows.patches import HANDOVER_CUT_OFF_IS_OURS, OUR_DOWNTIME_COSTS_NO_ATTEMPT, REOPEN_ISSUES_FRESH_CODE
     from workflows.refusals import refuse
 
 
@@ -60,6 +60,9 @@ class DeliveryPhase:
                 await core.wait_until(lambda attempt=attempt: attempt.outcome is not None, day.ends_at)
                 if attempt.outcome is None:
                     attempt.outcome = AttemptOutcome.END_OF_DAY  # before the clock's await: no handover lands now
+                    # A courier's code still being checked reached us before the day ended: we were too slow.
+                    cut_off = attempt.checks_in_flight > 0
+                    attempt.handover_cut_off = cut_off and workflow.patched(HANDOVER_CUT_OFF_IS_OURS)
                     now = await core.decision_clock()
                     if downtime.spoiled(attempt, now) and workflow.patched(OUR_DOWNTIME_COSTS_NO_ATTEMPT):
                         attempt.outcome = AttemptOutcome.NOT_COUNTED
