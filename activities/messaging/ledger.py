@@ -17,6 +17,17 @@ from orderflow.contract.messages import MessageReceipt, MessageRequest
 from orderflow.store.outbox import RECLAIMABLE, MessageStatus, SentMessage
 
 
+def inserted(engine: Engine, row: SentMessage) -> bool:
+    """Adds the row; False when another row holds its key already."""
+    try:
+        with Session(engine) as session:
+            session.add(row)
+            session.commit()
+        return True
+    except IntegrityError:
+        return False
+
+
 def find(engine: Engine, key: str) -> SentMessage | None:
     with Session(engine) as session:
         return session.get(SentMessage, key)
@@ -42,13 +53,8 @@ def claim(engine: Engine, mail: OutgoingMail, status: MessageStatus, keep_code: 
         created_at=now,
         updated_at=now,
     )
-    try:
-        with Session(engine) as session:
-            session.add(row)
-            session.commit()
+    if inserted(engine, row):
         return None
-    except IntegrityError:
-        pass
     reclaim = (
         update(SentMessage)
         .where(col(SentMessage.key) == mail.key, col(SentMessage.status).in_(RECLAIMABLE))
@@ -112,12 +118,7 @@ def outdate(engine: Engine, request: MessageRequest) -> None:
         created_at=now,
         updated_at=now,
     )
-    try:
-        with Session(engine) as session:
-            session.add(row)
-            session.commit()
-    except IntegrityError:
-        pass  # another attempt holds the key (sent or sending): its row stands
+    inserted(engine, row)  # or another attempt holds the key (sent or sending): its row stands
 
 
 def receipt_for(row: SentMessage) -> MessageReceipt:
