@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.redaction import redact_path
+from orderflow.contract.guards import Refusal
 
 log = logging.getLogger("orderflow.api")
 
@@ -40,6 +41,12 @@ def not_found(code: str, message: str) -> ApiError:
 
 def conflict(code: str, message: str) -> ApiError:
     return ApiError(409, code, message)
+
+
+def conflict_if(refusal: Refusal | None) -> None:
+    """409 by a rule of the contract (orderflow/contract/guards.py) when it says no."""
+    if refusal is not None:
+        raise conflict(refusal.code, refusal.message)
 
 
 def order_missing() -> ApiError:

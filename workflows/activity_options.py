@@ -3,7 +3,17 @@
 from datetime import timedelta
 from typing import Any
 
+from temporalio import workflow
 from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from orderflow.contract import task_queues
+
+
+def queue_beside_orders(queue: str) -> str:
+    """The `queue` (vision, messaging, webhooks) of the deployment whose orders queue runs this order."""
+    return task_queues.sibling(workflow.info().task_queue, queue)
+
 
 # Store writes: quick, and they must land eventually; a database outage only delays them. A record
 # the database refuses for good (activities/store_rejections.py) or an order id used before is not retried:
@@ -26,6 +36,18 @@ PHOTO_IDENT: dict[str, Any] = {
         initial_interval=timedelta(seconds=1),
         maximum_attempts=3,
         non_retryable_error_types=["InvalidPhotoIdentRequest"],
+    ),
+}
+
+# The liveness check: the customer waits on the page; a few seconds of work, retried briefly if a worker dies.
+LIVENESS: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "schedule_to_close_timeout": timedelta(minutes=2),
+    "heartbeat_timeout": timedelta(seconds=15),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        maximum_attempts=3,
+        non_retryable_error_types=["InvalidLivenessRequest"],
     ),
 }
 

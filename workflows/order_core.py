@@ -172,7 +172,7 @@ class OrderCore:
         handle = workflow.start_activity(
             SEND_MESSAGE_ACTIVITY,
             request,
-            task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.MESSAGING),
+            task_queue=activity_options.queue_beside_orders(task_queues.MESSAGING),
             **activity_options.MESSAGING,
         )
         self.in_background(handle)

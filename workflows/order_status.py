@@ -18,6 +18,7 @@ def order_status(core: "OrderCore") -> OrderStatus:
     ident, delivery = core.ident, core.delivery
     attempt = delivery.attempt
     video = ident.video
+    code_open = attempt is not None and attempt.code_required and attempt.outcome is None
     return OrderStatus(
         order_id=core.order.order_id,
         customer_no=core.order.customer.customer_no,
@@ -40,8 +41,8 @@ def order_status(core: "OrderCore") -> OrderStatus:
         high_value=core.high_value,
         attempt=attempt.number if attempt else 0,
         max_attempts=core.policy.delivery_attempts,
-        code_required=bool(attempt and attempt.code_required and attempt.outcome is None),
-        code_valid_until=attempt.day.ends_at if attempt and attempt.code_required and attempt.outcome is None else None,
+        code_required=code_open,
+        code_valid_until=attempt.day.ends_at if attempt is not None and code_open else None,
         attempt_locked=bool(attempt and attempt.outcome == AttemptOutcome.CODE_LOCKED),
         next_delivery_day=delivery.next_day_starts_at,
         next_actions=next_actions(core),

@@ -13,12 +13,13 @@ with workflow.unsafe.imports_passed_through():
     from orderflow.contract import task_queues
     from orderflow.contract.names import PUBLISH_ORDER_EVENT
     from orderflow.contract.webhook_events import PUBLISH_OPTIONS, OrderEvent
+    from workflows import activity_options
 
 
 def publish_order_event(event: OrderEvent) -> workflow.ActivityHandle[Any]:
     return workflow.start_activity(
         PUBLISH_ORDER_EVENT,
         event,
-        task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.WEBHOOKS),
+        task_queue=activity_options.queue_beside_orders(task_queues.WEBHOOKS),
         **PUBLISH_OPTIONS,
     )

@@ -7,6 +7,7 @@ from temporalio.exceptions import ApplicationError
 from activities.messaging.facts import message_facts
 from activities.messaging.mail import OutgoingMail
 from activities.messaging.rendering import render
+from orderflow.contract.message_context import DeliveryCode, read_context
 from orderflow.contract.messages import Event, MessageRequest
 from orderflow.settings import Settings
 
@@ -43,8 +44,9 @@ class Composer:
         )
 
     def _delivery_code(self, request: MessageRequest) -> str:
-        attempt = request.context.get("attempt")
-        code = self._live_code(request.order_id, attempt) if isinstance(attempt, int) else None
+        context = read_context(request.event, request.context)
+        attempt = context.attempt if isinstance(context, DeliveryCode) else None
+        code = self._live_code(request.order_id, attempt) if attempt is not None else None
         if code is None:
             # A code mail without a live code would send the customer to the door with nothing;
             # retrying cannot revive an expired code. The tracking page shows the current one.

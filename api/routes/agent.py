@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api.deps import AgentDep, EngineDep, SettingsDep, TemporalDep
-from api.errors import ApiError, conflict, not_found, responses
+from api.errors import ApiError, conflict_if, not_found, responses
 from api.video_sessions import WaitingSession, find_session, waiting_sessions
 from api.workflow_calls import run_update, send_signal, status_after
 from orderflow.contract.commands import ClaimResult, ClaimVideoSession, Note, VideoIdentResult
@@ -77,9 +77,7 @@ async def record_verdict(
         raise _unknown(session_id)
     # A signal cannot be refused by the workflow (it ignores a wrong one silently), so what it would
     # ignore is refused here, with the reason, by the rule the workflow applies.
-    refusal = video_verdict_refusal(session, status.stage, session_id, agent_id)
-    if refusal is not None:
-        raise conflict(refusal.code, refusal.message)
+    conflict_if(video_verdict_refusal(session, status.stage, session_id, agent_id))
     signal = VideoIdentResult(
         session_id=session_id,
         agent_id=agent_id,

@@ -9,7 +9,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from api.deps import CourierDep, OrderIdPath, TemporalDep
-from api.errors import ApiError, conflict, responses
+from api.errors import ApiError, conflict, conflict_if, responses
 from api.workflow_calls import (
     open_order_status,
     order_status,
@@ -186,9 +186,7 @@ async def failed_attempt(
     # A signal cannot be refused: a report the workflow would ignore is refused here instead, by its rule.
     # An attempt is under way while the parcel is out (the status shows no outcome before the stage moves on).
     under_way = status.attempt if status.stage == Stage.OUT_FOR_DELIVERY else None
-    refusal = courier_report_refusal(under_way, body.attempt)
-    if refusal is not None:
-        raise conflict(refusal.code, refusal.message)
+    conflict_if(courier_report_refusal(under_way, body.attempt))
     report = DeliveryFailed(attempt=body.attempt, reason=body.reason, note=body.note)
     await send_signal(temporal, order_id, lambda orders: orders.delivery_failed(order_id, report))
     try:

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.deps import BlobsDep, IdentOrderDep, LinkTokenPath, SettingsDep, TemporalDep
-from api.errors import ApiError, conflict, responses
+from api.errors import ApiError, conflict_if, responses
 from api.pages.rendering import render_page, wants_page
 from api.routes.liveness import router as liveness_router
 from api.uploads import PHOTO_FIELDS, discard_refs, receive_photos
@@ -74,9 +74,7 @@ def _back_to_page(request: Request) -> RedirectResponse:
 def _may_submit_photos(status: OrderStatus) -> None:
     # Checked before the body is read, so refused photos are never stored; the workflow's
     # validator decides for good (the deadline among others) when the update arrives.
-    refusal = photo_submission_refusal(status.stage, status.photo_tries_left)
-    if refusal is not None:
-        raise conflict(refusal.code, refusal.message)
+    conflict_if(photo_submission_refusal(status.stage, status.photo_tries_left))
 
 
 @router.get("/{token}", response_class=HTMLResponse, responses=LINK_ERRORS)

@@ -18,22 +18,24 @@ from tests.privacy.codec_api import OPERATOR, as_json, codec_client, from_json
 from tests.workflows.harness import make_order, out_for_delivery, running_order_worker
 from workflows.order import OrderWorkflow
 
-# What the SDK's core writes in plain into its markers (see temporal sdk-core's marker details).
-CORE_MARKER_FIELDS = {
-    "core_patch": {"id", "deprecated"},
-    "core_local_activity": {
-        "seq",
-        "attempt",
-        "activity_id",
-        "activity_type",
-        "complete_time",
-        "backoff",
-        "original_schedule_time",
-        "activation_index",
-    },
+# What the SDK's core writes in plain into its markers (see temporal sdk-core's marker details): for each
+# marker, the detail it writes itself and the fields that detail may hold.
+CORE_MARKERS = {
+    "core_patch": ("patch-data", {"id", "deprecated"}),
+    "core_local_activity": (
+        "data",
+        {
+            "seq",
+            "attempt",
+            "activity_id",
+            "activity_type",
+            "complete_time",
+            "backoff",
+            "original_schedule_time",
+            "activation_index",
+        },
+    ),
 }
-# Which detail of each such marker core writes itself.
-CORE_MARKER_DETAIL = {"core_patch": "patch-data", "core_local_activity": "data"}
 
 PERSONAL = ["Erika", "Mustermann", "erika@example.org", "1964-08-12", "Heidestr", "Köln"]
 
@@ -85,10 +87,10 @@ async def test_history_of_a_delivered_high_value_order_holds_no_name_and_no_code
     core_written = []
     for event in history.events:
         marker = event.marker_recorded_event_attributes
-        plain_fields = CORE_MARKER_FIELDS.get(marker.marker_name)
-        if plain_fields is None:
+        if marker.marker_name not in CORE_MARKERS:
             continue
-        for plain in marker.details[CORE_MARKER_DETAIL[marker.marker_name]].payloads:
+        detail, plain_fields = CORE_MARKERS[marker.marker_name]
+        for plain in marker.details[detail].payloads:
             assert set(json.loads(plain.data)) <= plain_fields, plain.data
             core_written.append(plain)
     assert core_written, "the order reads a recorded clock and checks patches: core markers expected"

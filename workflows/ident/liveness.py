@@ -6,11 +6,7 @@ answers the newest challenge once, before it expires: a recording of an earlier 
 earlier challenge id and is refused by the validator, leaving no trace in history.
 """
 
-from datetime import timedelta
-from typing import Any
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
@@ -28,24 +24,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from orderflow.contract.names import LIVENESS_ACTIVITY
     from orderflow.contract.stages import Stage
+    from workflows import activity_options
     from workflows.order_core import OrderCore
     from workflows.order_status import next_actions
     from workflows.refusals import refuse, refuse_if
 
 STEPS_PER_CHALLENGE = 2
 MAX_CHALLENGES = 10  # per order: enough for honest retries, bounded history for a script hammering the page
-
-# The customer waits on the page: a few seconds of work, retried briefly if a worker dies.
-LIVENESS_OPTIONS: dict[str, Any] = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "schedule_to_close_timeout": timedelta(minutes=2),
-    "heartbeat_timeout": timedelta(seconds=15),
-    "retry_policy": RetryPolicy(
-        initial_interval=timedelta(seconds=1),
-        maximum_attempts=3,
-        non_retryable_error_types=["InvalidLivenessRequest"],
-    ),
-}
 
 
 class LivenessChecks:
@@ -127,9 +112,9 @@ class LivenessChecks:
             return await workflow.execute_activity(
                 LIVENESS_ACTIVITY,
                 request,
-                task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.VISION),
+                task_queue=activity_options.queue_beside_orders(task_queues.VISION),
                 result_type=LivenessResult,
-                **LIVENESS_OPTIONS,
+                **activity_options.LIVENESS,
             )
         except ActivityError as error:
             # The check broke, not the customer's answer: they may ask for a new challenge.

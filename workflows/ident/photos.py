@@ -114,7 +114,7 @@ class PhotoChecks:
             return await workflow.execute_activity(
                 PHOTO_IDENT_ACTIVITY,
                 request,
-                task_queue=task_queues.sibling(workflow.info().task_queue, task_queues.VISION),
+                task_queue=activity_options.queue_beside_orders(task_queues.VISION),
                 result_type=PhotoIdentResult,
                 **activity_options.PHOTO_IDENT,
             )
